@@ -1,0 +1,17 @@
+"""Context every page needs: the sample-data banner and the national help lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from finder import help_lines
+from plans.models import catalog_has_sample_rows
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "sample_data": catalog_has_sample_rows(),
+        "national_help": help_lines.NATIONAL,
+    }

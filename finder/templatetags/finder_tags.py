@@ -1,0 +1,18 @@
+"""Template helpers for the public pages."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import HttpRequest
+from django.urls import translate_url
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def switch_language_url(context: template.Context, language: str) -> str:
+    """The current page in another language, keeping the answers in the query string."""
+    request: HttpRequest = context["request"]
+    url = translate_url(request.path, language)
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url

@@ -1,0 +1,830 @@
+"""The catalog: geography, states and their policy, sponsors, Medicaid plans, D-SNPs and PACE.
+
+Field names follow the words CMS and SHIP counselors use (see the glossary).
+Invariants that must never be broken are database constraints, so that an
+import, a fixture or a shell session cannot write a plan the engine would
+misread; ``clean()`` repeats them with plain messages for forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Self
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# --- Shared vocabularies ---------------------------------------------------
+
+
+class DualCategory(models.TextChoices):
+    """Dual-eligibility categories (CMS MMCO fact sheet; NASEM NBK609447 Table C-1).
+
+    The values are those of ``docs/answers.md`` so the wizard, API and engine agree.
+    """
+
+    QMB_PLUS = "qmb_plus", _("QMB Plus (QMB with full Medicaid)")
+    SLMB_PLUS = "slmb_plus", _("SLMB Plus (SLMB with full Medicaid)")
+    FBDE = "fbde", _("Other full-benefit dual (full Medicaid)")
+    QMB = "qmb", _("QMB only (Qualified Medicare Beneficiary)")
+    SLMB = "slmb", _("SLMB only (Specified Low-Income Medicare Beneficiary)")
+    QI = "qi", _("QI (Qualifying Individual)")
+    QDWI = "qdwi", _("QDWI (Qualified Disabled and Working Individual)")
+
+
+FULL_BENEFIT_CATEGORIES = frozenset({"qmb_plus", "slmb_plus", "fbde"})
+PARTIAL_BENEFIT_CATEGORIES = frozenset({"qmb", "slmb", "qi", "qdwi"})
+ALL_CATEGORIES = FULL_BENEFIT_CATEGORIES | PARTIAL_BENEFIT_CATEGORIES
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+
+
+phone_validator = RegexValidator(
+    r"^(1-)?\d{3}-\d{3}-\d{4}( (ext\.|x) ?\d{1,6})?$|^711$",
+    _("Enter a US phone number as 1-800-633-4227 or 800-633-4227 (an extension may follow)."),
+)
+fips_county_validator = RegexValidator(r"^\d{5}$", _("A county FIPS code is 5 digits."))
+zip_validator = RegexValidator(r"^\d{5}$", _("A ZIP code is 5 digits."))
+contract_id_validator = RegexValidator(
+    r"^[HR]\d{4}$", _("A contract ID is H or R followed by 4 digits, e.g. H1234.")
+)
+pbp_validator = RegexValidator(r"^\d{3}$", _("A plan (PBP) number is 3 digits, e.g. 005."))
+segment_validator = RegexValidator(r"^\d{3}$", _("A segment number is 3 digits, e.g. 000."))
+
+
+def validate_categories(value: Iterable[str]) -> None:
+    unknown = set(value) - ALL_CATEGORIES
+    if unknown:
+        raise ValidationError(
+            _("Unknown dual categories: %(codes)s."), params={"codes": ", ".join(sorted(unknown))}
+        )
+
+
+def validate_zip_list(value: Iterable[str]) -> None:
+    bad = [z for z in value if not (isinstance(z, str) and len(z) == 5 and z.isdigit())]
+    if bad:
+        raise ValidationError(
+            _("These are not 5-digit ZIP codes: %(zips)s."), params={"zips": ", ".join(map(str, bad))}
+        )
+
+
+class Reviewed(models.Model):
+    """Publication workflow and provenance shared by everything shown to the public."""
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("Where this information came from.")
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Demo row: never real, always labelled.")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ReviewedQuerySet(models.QuerySet):
+    def published(self) -> Self:
+        """Only rows a reviewer has published: the only rows public pages may show."""
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+
+# --- Geography -------------------------------------------------------------
+
+
+class State(models.Model):
+    """A state, DC or territory (USPS code), with the policy flags the engine reads."""
+
+    code = models.CharField(_("USPS code"), max_length=2, primary_key=True)
+    fips = models.CharField(_("FIPS code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_es = models.CharField(_("name in Spanish"), max_length=60, blank=True)
+    is_territory = models.BooleanField(_("territory"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("state or territory")
+        verbose_name_plural = _("states and territories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatePolicyQuerySet(ReviewedQuerySet):
+    pass
+
+
+class StatePolicy(Reviewed):
+    """How a state runs its D-SNPs and Medicaid: the flags every eligibility answer reads.
+
+    Kept apart from ``State`` so that it is reviewed and published like a plan:
+    a wrong flag changes every answer in the state.
+    """
+
+    state = models.OneToOneField(State, on_delete=models.CASCADE, related_name="policy")
+    dsnp_default_categories = models.JSONField(
+        _("dual categories D-SNPs enroll by default"),
+        default=list,
+        blank=True,
+        validators=[validate_categories],
+        help_text=_("What the state's Medicaid agency contract (SMAC) lets D-SNPs enroll."),
+    )
+    medicaid_plan_lock_in = models.BooleanField(
+        _("Medicaid plan changes locked in"),
+        default=False,
+        help_text=_(
+            "On when people cannot change their Medicaid plan outside the state's open "
+            "enrollment, so they cannot move to a D-SNP's aligned Medicaid plan now."
+        ),
+    )
+    has_medicare_savings_programs = models.BooleanField(
+        _("Medicare Savings Programs (QMB, SLMB, QI, QDWI) exist here"), default=True
+    )
+    has_extra_help = models.BooleanField(
+        _("Extra Help (Part D low-income subsidy) exists here"),
+        default=True,
+        help_text=_("Off in the territories, which get a capped grant instead."),
+    )
+    covers_qmb = models.BooleanField(
+        _("Medicaid pays Medicare cost-sharing for QMBs"),
+        default=True,
+        help_text=_("Off in Puerto Rico, which is exempt (Social Security Act §1905(p)(4)(A))."),
+    )
+    requires_multiple_dsnps = models.BooleanField(
+        _("state requires more than one D-SNP per sponsor"),
+        default=False,
+        help_text=_("The exception in 42 CFR 422.514(h) (for example separate plans by age)."),
+    )
+    notes = models.TextField(_("state notes"), blank=True)
+    notes_es = models.TextField(_("state notes in Spanish"), blank=True)
+
+    objects = StatePolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("state policy")
+        verbose_name_plural = _("state policies")
+
+    def __str__(self) -> str:
+        return str(self.state)
+
+
+class CardTerm(models.Model):
+    """'What your Medicaid card or letter says' → a dual category, per state."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="card_terms")
+    says = models.CharField(_("the card or letter says"), max_length=200)
+    says_es = models.CharField(_("explanation in Spanish"), max_length=200, blank=True)
+    category = models.CharField(
+        _("category"), max_length=10, choices=[*DualCategory.choices, ("none", _("Not Medicaid"))]
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["state", "sort_order", "says"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "says"], name="card_term_unique_per_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state_id}: {self.says}"
+
+
+class ContactKind(models.TextChoices):
+    SHIP = "ship", _("SHIP (free Medicare counseling)")
+    MEDICAID = "medicaid", _("State Medicaid agency")
+    ENROLLMENT_BROKER = "broker", _("Medicaid enrollment broker")
+    OMBUDSMAN = "ombudsman", _("Ombudsman program")
+
+
+class StateContactQuerySet(ReviewedQuerySet):
+    def verified(self) -> Self:
+        return self.filter(verified=True)
+
+
+class StateContact(Reviewed):
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
+    name = models.CharField(_("program name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    tty = models.CharField(_("TTY"), max_length=30, blank=True, validators=[phone_validator])
+    website = models.URLField(_("website"), blank=True)
+    hours = models.CharField(_("hours"), max_length=200, blank=True)
+    hours_es = models.CharField(_("hours in Spanish"), max_length=200, blank=True)
+    verified = models.BooleanField(
+        _("verified"), default=False, help_text=_("Someone called or checked this recently.")
+    )
+
+    objects = StateContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "kind", "name"], name="contact_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state_id})"
+
+
+class County(models.Model):
+    fips = models.CharField(
+        _("county FIPS"), max_length=5, primary_key=True, validators=[fips_county_validator]
+    )
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="counties")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["state", "name"]
+        verbose_name_plural = _("counties")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fips__regex=r"^[0-9]{5}$"), name="county_fips_five_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.state_id}"
+
+
+class ZipCountyQuerySet(models.QuerySet):
+    def for_zip(self, zip_code: str) -> Self:
+        """Counties a ZIP is known to reach, main county first."""
+        return (
+            self.filter(zip_code=zip_code)
+            .select_related("county__state")
+            .order_by("-is_primary", "county__name")
+        )
+
+
+class ZipCounty(models.Model):
+    """A ZIP code and a county it reaches. A ZIP can reach several counties."""
+
+    zip_code = models.CharField(_("ZIP code"), max_length=5, validators=[zip_validator])
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="zip_codes")
+    is_primary = models.BooleanField(_("main county of the ZIP"), default=True)
+
+    objects = ZipCountyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ZIP code to county")
+        verbose_name_plural = _("ZIP codes to counties")
+        indexes = [models.Index(fields=["zip_code"])]
+        constraints = [
+            models.UniqueConstraint(fields=["zip_code", "county"], name="zip_county_unique"),
+            models.UniqueConstraint(
+                fields=["zip_code"], condition=Q(is_primary=True), name="zip_one_primary_county"
+            ),
+            models.CheckConstraint(condition=Q(zip_code__regex=r"^[0-9]{5}$"), name="zip_5_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zip_code} → {self.county_id}"
+
+
+# --- Sponsors and Medicaid plans ------------------------------------------
+
+
+class ParentOrganization(models.Model):
+    """The parent company. The 2027 alignment rule (42 CFR 422.514(h)) compares parents."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    """An MA organization (plan sponsor) or PACE organization: the legal entity."""
+
+    legal_name = models.CharField(_("legal entity name"), max_length=200, unique=True)
+    marketing_name = models.CharField(_("marketing name"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        ParentOrganization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("parent organization"),
+    )
+    is_pace = models.BooleanField(_("PACE organization"), default=False)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    website = models.URLField(_("website"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        ordering = ["legal_name"]
+
+    def __str__(self) -> str:
+        return self.marketing_name or self.legal_name
+
+
+class MedicaidPlanQuerySet(ReviewedQuerySet):
+    def serving(self, county: County | str) -> Self:
+        return self.filter(service_area=county)
+
+
+class MedicaidPlan(Reviewed):
+    """A state's Medicaid managed-care plan, so a D-SNP can name its aligned plan."""
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="medicaid_plans")
+    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        ParentOrganization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="medicaid_plans",
+        verbose_name=_("parent organization"),
+    )
+    enrolls_full_benefit_duals = models.BooleanField(
+        _("enrolls full-benefit dual eligibles"), default=True
+    )
+    covers_ltss = models.BooleanField(_("covers long-term services and supports"), default=True)
+    covers_behavioral_health = models.BooleanField(_("covers behavioral health"), default=True)
+    service_area = models.ManyToManyField(
+        County, related_name="medicaid_plans", blank=True, verbose_name=_("service area")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    website = models.URLField(_("website"), blank=True)
+
+    objects = MedicaidPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "plan_year", "name"], name="medicaid_plan_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state_id} {self.plan_year})"
+
+
+# --- Plans -----------------------------------------------------------------
+
+
+class PlanKind(models.TextChoices):
+    DSNP = "dsnp", _("Dual Eligible Special Needs Plan (D-SNP)")
+    PACE = "pace", _("PACE (Program of All-Inclusive Care for the Elderly)")
+
+
+class IntegrationLevel(models.TextChoices):
+    """D-SNP integration levels, 42 CFR 422.2 as amended by CMS-4192-F (2022)."""
+
+    COORDINATION_ONLY = "CO", _("Coordination-only")
+    HIDE = "HIDE", _("Highly integrated (HIDE SNP)")
+    FIDE = "FIDE", _("Fully integrated (FIDE SNP)")
+
+
+_CATEGORY_FIELDS = {
+    "qmb_plus": "enrolls_qmb_plus",
+    "slmb_plus": "enrolls_slmb_plus",
+    "fbde": "enrolls_fbde",
+    "qmb": "enrolls_qmb",
+    "slmb": "enrolls_slmb",
+    "qi": "enrolls_qi",
+    "qdwi": "enrolls_qdwi",
+}
+
+
+class PlanQuerySet(ReviewedQuerySet):
+    def for_year(self, plan_year: int) -> Self:
+        return self.filter(plan_year=plan_year)
+
+    def available_in(self, county: County | str) -> Self:
+        """Plans whose service area includes the county (ZIP limits are left to the engine)."""
+        return self.filter(service_areas__county=county).distinct()
+
+    def in_state(self, state: State | str) -> Self:
+        return self.filter(service_areas__county__state=state).distinct()
+
+    def with_facts(self) -> Self:
+        """Everything the engine and the results page read, in a fixed number of queries."""
+        return self.select_related(
+            "organization__parent", "aligned_medicaid_plan__parent"
+        ).prefetch_related("service_areas")
+
+    def find_id(self, plan_id: str) -> Self:
+        """Look a plan up by its CMS ID, 'H1234-005' or 'H1234-005-000'."""
+        parts = plan_id.strip().upper().replace("_", "-").split("-")
+        if len(parts) < 2:
+            return self.none()
+        query = self.filter(contract_id=parts[0], pbp=parts[1])
+        if len(parts) > 2:
+            query = query.filter(segment=parts[2])
+        return query
+
+
+class Plan(Reviewed):
+    kind = models.CharField(_("kind"), max_length=4, choices=PlanKind.choices)
+    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    contract_id = models.CharField(
+        _("contract ID"), max_length=5, validators=[contract_id_validator]
+    )
+    pbp = models.CharField(_("plan (PBP) number"), max_length=3, validators=[pbp_validator])
+    segment = models.CharField(
+        _("segment"), max_length=3, default="000", validators=[segment_validator]
+    )
+    name = models.CharField(_("plan name"), max_length=200)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="plans", verbose_name=_("sponsor")
+    )
+
+    # D-SNP integration: level and AIP are independent (California has CO AIPs).
+    integration_level = models.CharField(
+        _("integration level"), max_length=4, choices=IntegrationLevel.choices, blank=True
+    )
+    is_aip = models.BooleanField(
+        _("applicable integrated plan (AIP)"),
+        default=False,
+        help_text=_("42 CFR 422.561: one appeals process with the affiliated Medicaid plan."),
+    )
+    exclusively_aligned = models.BooleanField(
+        _("exclusively aligned enrollment"),
+        default=False,
+        help_text=_("Members must also be in the aligned Medicaid plan (42 CFR 422.2)."),
+    )
+    aligned_medicaid_plan = models.ForeignKey(
+        MedicaidPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="aligned_plans",
+        verbose_name=_("aligned Medicaid plan"),
+    )
+
+    # Who may enrol. When dual_categories_from_state is on, the state's default applies.
+    dual_categories_from_state = models.BooleanField(
+        _("use the state's default dual categories"), default=True
+    )
+    enrolls_qmb_plus = models.BooleanField(_("enrolls QMB Plus"), default=False)
+    enrolls_slmb_plus = models.BooleanField(_("enrolls SLMB Plus"), default=False)
+    enrolls_fbde = models.BooleanField(_("enrolls other full-benefit duals"), default=False)
+    enrolls_qmb = models.BooleanField(_("enrolls QMB only"), default=False)
+    enrolls_slmb = models.BooleanField(_("enrolls SLMB only"), default=False)
+    enrolls_qi = models.BooleanField(_("enrolls QI"), default=False)
+    enrolls_qdwi = models.BooleanField(_("enrolls QDWI"), default=False)
+    age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    age_limits_at_enrollment = models.BooleanField(
+        _("age limits apply only when joining"),
+        default=True,
+        help_text=_("On when members may stay after passing the age limit."),
+    )
+    requires_nursing_home_level_of_care = models.BooleanField(
+        _("requires nursing-home level of care"), default=False
+    )
+
+    # Medicaid services the plan covers (FIDE SNPs must cover these unless carved out).
+    covers_medicare_cost_sharing = models.BooleanField(
+        _("covers Medicare cost-sharing"), default=False
+    )
+    covers_ltss = models.BooleanField(_("covers long-term services and supports"), default=False)
+    covers_behavioral_health = models.BooleanField(_("covers behavioral health"), default=False)
+    covers_home_health = models.BooleanField(_("covers home health"), default=False)
+    covers_medical_equipment = models.BooleanField(_("covers medical equipment"), default=False)
+    carve_outs = models.TextField(
+        _("services carved out"),
+        blank=True,
+        help_text=_("Medicaid services the plan does not cover, and the state policy behind it."),
+    )
+
+    sanctioned = models.BooleanField(
+        _("under enrollment sanction"),
+        default=False,
+        help_text=_("Not taking new members (42 CFR 422.750)."),
+    )
+    pace_waiting_list = models.BooleanField(_("PACE waiting list"), default=False)
+
+    premium = models.DecimalField(
+        _("monthly premium"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    premium_with_extra_help = models.DecimalField(
+        _("monthly premium with full Extra Help"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    zero_dollar_cost_sharing = models.BooleanField(
+        _("zero-dollar Medicare cost sharing"), default=False
+    )
+    max_out_of_pocket = models.DecimalField(
+        _("in-network maximum out-of-pocket"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+
+    provider_directory_url = models.URLField(_("provider directory"), blank=True)
+    pharmacy_directory_url = models.URLField(_("pharmacy directory"), blank=True)
+    drug_list_url = models.URLField(_("drug list (formulary)"), blank=True)
+    summary_of_benefits_url = models.URLField(_("Summary of Benefits"), blank=True)
+    evidence_of_coverage_url = models.URLField(_("Evidence of Coverage"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    tty = models.CharField(_("TTY"), max_length=30, blank=True, validators=[phone_validator])
+    phone_hours = models.CharField(_("phone hours"), max_length=200, blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan_year", "contract_id", "pbp", "segment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract_id", "pbp", "segment", "plan_year"],
+                name="plan_unique_contract_pbp_segment_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True)
+                | Q(age_max__isnull=True)
+                | Q(age_min__lte=models.F("age_max")),
+                name="plan_age_min_not_above_max",
+            ),
+            # An integration level, AIP and aligned enrollment only mean something on a D-SNP,
+            # and every D-SNP has a level.
+            models.CheckConstraint(
+                condition=(Q(kind="dsnp") & ~Q(integration_level=""))
+                | (Q(kind="pace") & Q(integration_level="", is_aip=False, exclusively_aligned=False)),
+                name="plan_integration_level_only_on_dsnp",
+            ),
+            # Exclusively aligned enrollment is defined for full-benefit duals (42 CFR 422.2).
+            models.CheckConstraint(
+                condition=Q(exclusively_aligned=False)
+                | Q(
+                    dual_categories_from_state=False,
+                    enrolls_qmb=False,
+                    enrolls_slmb=False,
+                    enrolls_qi=False,
+                    enrolls_qdwi=False,
+                ),
+                name="plan_aligned_enrollment_full_benefit_only",
+            ),
+            # PACE enrolls people 55 and older (42 CFR 460.150(b)(1)).
+            models.CheckConstraint(
+                condition=~Q(kind="pace") | Q(age_min__gte=55),
+                name="plan_pace_55_and_over",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_id__regex=r"^[HR][0-9]{4}$"), name="plan_contract_id_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(pbp__regex=r"^[0-9]{3}$") & Q(segment__regex=r"^[0-9]{3}$"),
+                name="plan_pbp_segment_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(pace_waiting_list=False) | Q(kind="pace"),
+                name="plan_waiting_list_only_pace",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cms_id} {self.name} ({self.plan_year})"
+
+    @property
+    def cms_id(self) -> str:
+        """The ID people and counselors use: contract-PBP, with the segment when not 000."""
+        base = f"{self.contract_id}-{self.pbp}"
+        return base if self.segment == "000" else f"{base}-{self.segment}"
+
+    def own_dual_categories(self) -> frozenset[str]:
+        return frozenset(code for code, field in _CATEGORY_FIELDS.items() if getattr(self, field))
+
+    def set_dual_categories(self, categories: Iterable[str]) -> None:
+        wanted = set(categories)
+        validate_categories(wanted)
+        self.dual_categories_from_state = False
+        for code, field in _CATEGORY_FIELDS.items():
+            setattr(self, field, code in wanted)
+
+    def dual_categories(self, state_default: Iterable[str]) -> frozenset[str]:
+        """Categories this plan enrolls: its own, or the state's default for D-SNPs."""
+        if self.dual_categories_from_state:
+            return frozenset(state_default)
+        return self.own_dual_categories()
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            errors.setdefault("age_max", []).append(
+                _("The maximum age must not be below the minimum age.")
+            )
+        if self.kind == PlanKind.PACE:
+            if self.age_min is None or self.age_min < 55:
+                errors.setdefault("age_min", []).append(
+                    _("PACE enrolls people 55 and older: set the minimum age to 55 or more.")
+                )
+            if self.integration_level or self.is_aip or self.exclusively_aligned:
+                errors.setdefault("integration_level", []).append(
+                    _("Integration level, AIP and aligned enrollment apply only to D-SNPs.")
+                )
+        if self.kind == PlanKind.DSNP and not self.integration_level:
+            errors.setdefault("integration_level", []).append(
+                _("Every D-SNP has an integration level: coordination-only, HIDE or FIDE.")
+            )
+        if self.pace_waiting_list and self.kind != PlanKind.PACE:
+            errors.setdefault("pace_waiting_list", []).append(
+                _("Only PACE organizations have waiting lists here.")
+            )
+        if self.exclusively_aligned and (
+            self.dual_categories_from_state
+            or self.own_dual_categories() & PARTIAL_BENEFIT_CATEGORIES
+        ):
+            errors.setdefault("exclusively_aligned", []).append(
+                _(
+                    "Exclusively aligned enrollment is only for full-benefit duals: choose the "
+                    "plan's own categories and leave out QMB only, SLMB only, QI and QDWI."
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ServiceArea(models.Model):
+    """A county a plan serves; PACE organizations may serve only some ZIPs of it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="service_areas")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="service_areas")
+    zip_codes = models.JSONField(
+        _("only these ZIP codes"),
+        default=list,
+        blank=True,
+        validators=[validate_zip_list],
+        help_text=_("Leave empty when the whole county is served."),
+    )
+
+    class Meta:
+        ordering = ["county"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "county"], name="service_area_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.cms_id} in {self.county_id}"
+
+
+class SupplementalBenefit(models.Model):
+    """Extra benefits (dental, vision, …): admin-entered, since the Landscape has none."""
+
+    class Kind(models.TextChoices):
+        DENTAL = "dental", _("Dental")
+        VISION = "vision", _("Vision")
+        HEARING = "hearing", _("Hearing")
+        TRANSPORTATION = "transportation", _("Transportation")
+        MEALS = "meals", _("Meals")
+        OTC = "otc", _("Over-the-counter allowance")
+        OTHER = "other", _("Other")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="supplemental_benefits")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    description_es = models.CharField(_("description in Spanish"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        ordering = ["plan", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description}"
+
+
+class ContractRating(models.Model):
+    """CMS Star Ratings of a contract for one Star Ratings year (every plan of it shares them)."""
+
+    contract_id = models.CharField(_("contract ID"), max_length=5)
+    star_year = models.PositiveSmallIntegerField(_("Star Ratings year"))
+    overall = models.DecimalField(
+        _("overall rating"), max_digits=2, decimal_places=1, null=True, blank=True
+    )
+    overall_text = models.CharField(_("overall rating (CMS text)"), max_length=100, blank=True)
+    part_c = models.DecimalField(
+        _("health plan (Part C) rating"), max_digits=2, decimal_places=1, null=True, blank=True
+    )
+    part_c_text = models.CharField(_("Part C rating (CMS text)"), max_length=100, blank=True)
+    part_d = models.DecimalField(
+        _("drug plan (Part D) rating"), max_digits=2, decimal_places=1, null=True, blank=True
+    )
+    part_d_text = models.CharField(_("Part D rating (CMS text)"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["contract_id", "-star_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract_id", "star_year"], name="contract_rating_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(overall__isnull=True) | Q(overall__gte=1, overall__lte=5))
+                & (Q(part_c__isnull=True) | Q(part_c__gte=1, part_c__lte=5))
+                & (Q(part_d__isnull=True) | Q(part_d__gte=1, part_d__lte=5)),
+                name="contract_rating_one_to_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.star_year}"
+
+
+# --- Education -------------------------------------------------------------
+
+
+class ContentQuerySet(ReviewedQuerySet):
+    def for_language(self, language: str) -> Self:
+        return self.filter(language=language)
+
+    def for_state(self, state: State | str | None) -> Self:
+        """National items plus the given state's own."""
+        if state is None:
+            return self.filter(state__isnull=True)
+        return self.filter(Q(state__isnull=True) | Q(state=state))
+
+
+class Article(Reviewed):
+    """Impartial educational content, national (no state) or state-specific."""
+
+    slug = models.SlugField(_("slug"), max_length=100)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, null=True, blank=True, related_name="articles"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=400, blank=True)
+    body = models.TextField(_("body"), help_text=_("Plain paragraphs separated by blank lines."))
+    sources = models.TextField(_("sources"), help_text=_("One citation or link per line."))
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug", "language"]
+        constraints = [
+            # Two constraints, since NULL (national) never collides in a plain unique index.
+            models.UniqueConstraint(
+                fields=["slug", "language"],
+                condition=Q(state__isnull=True),
+                name="article_unique_national",
+            ),
+            models.UniqueConstraint(
+                fields=["slug", "language", "state"],
+                condition=Q(state__isnull=False),
+                name="article_unique_per_state",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
+class GlossaryTerm(Reviewed):
+    slug = models.SlugField(_("slug"), max_length=100)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, null=True, blank=True, related_name="glossary_terms"
+    )
+    term = models.CharField(_("term"), max_length=120)
+    definition = models.TextField(_("short definition"))
+    sources = models.TextField(_("sources"), blank=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            # Two constraints, since NULL (national) never collides in a plain unique index.
+            models.UniqueConstraint(
+                fields=["slug", "language"],
+                condition=Q(state__isnull=True),
+                name="glossary_unique_national",
+            ),
+            models.UniqueConstraint(
+                fields=["slug", "language", "state"],
+                condition=Q(state__isnull=False),
+                name="glossary_unique_per_state",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+def catalog_has_sample_rows() -> bool:
+    """True while demo rows exist: every public page then shows a 'sample data' banner."""
+    return Plan.objects.filter(is_sample=True).exists()
+
