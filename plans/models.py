@@ -580,7 +580,7 @@ class Plan(Reviewed):
             ),
             # PACE enrolls people 55 and older (42 CFR 460.150(b)(1)).
             models.CheckConstraint(
-                condition=~Q(kind="pace") | Q(age_min__gte=55),
+                condition=~Q(kind="pace") | Q(age_min__isnull=False, age_min__gte=55),
                 name="plan_pace_55_and_over",
             ),
             models.CheckConstraint(
