@@ -150,7 +150,9 @@ def load_demo_catalog(*, today: date, path: Path = DEMO_FILE) -> DemoReport:
             values["organization"] = organizations[row["organization"]]
             values.setdefault("kind", PlanKind.DSNP)
             if row.get("aligned_medicaid_plan"):
-                values["aligned_medicaid_plan"] = medicaid_plans[(row["aligned_medicaid_plan"], year)]
+                values["aligned_medicaid_plan"] = medicaid_plans[
+                    (row["aligned_medicaid_plan"], year)
+                ]
             plan = Plan(plan_year=year, **{**review, **values})
             if "dual_categories" in row:
                 plan.set_dual_categories(row["dual_categories"])

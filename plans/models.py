@@ -76,7 +76,8 @@ def validate_zip_list(value: Iterable[str]) -> None:
     bad = [z for z in value if not (isinstance(z, str) and len(z) == 5 and z.isdigit())]
     if bad:
         raise ValidationError(
-            _("These are not 5-digit ZIP codes: %(zips)s."), params={"zips": ", ".join(map(str, bad))}
+            _("These are not 5-digit ZIP codes: %(zips)s."),
+            params={"zips": ", ".join(map(str, bad))},
         )
 
 
@@ -84,7 +85,10 @@ class Reviewed(models.Model):
     """Publication workflow and provenance shared by everything shown to the public."""
 
     status = models.CharField(
-        _("status"), max_length=12, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+        _("status"),
+        max_length=12,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
     )
     source = models.CharField(
         _("source"), max_length=300, blank=True, help_text=_("Where this information came from.")
@@ -563,7 +567,10 @@ class Plan(Reviewed):
             # and every D-SNP has a level.
             models.CheckConstraint(
                 condition=(Q(kind="dsnp") & ~Q(integration_level=""))
-                | (Q(kind="pace") & Q(integration_level="", is_aip=False, exclusively_aligned=False)),
+                | (
+                    Q(kind="pace")
+                    & Q(integration_level="", is_aip=False, exclusively_aligned=False)
+                ),
                 name="plan_integration_level_only_on_dsnp",
             ),
             # Exclusively aligned enrollment is defined for full-benefit duals (42 CFR 422.2).
@@ -827,4 +834,3 @@ class GlossaryTerm(Reviewed):
 def catalog_has_sample_rows() -> bool:
     """True while demo rows exist: every public page then shows a 'sample data' banner."""
     return Plan.objects.filter(is_sample=True).exists()
-

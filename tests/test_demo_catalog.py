@@ -45,15 +45,18 @@ def test_demo_loads_cleanly_and_covers_every_rule(demo_geography: None) -> None:
     for medicaid_plan in MedicaidPlan.objects.all():
         medicaid_plan.full_clean()
     this_year = Plan.objects.for_year(2026)
-    assert this_year.filter(integration_level="FIDE", exclusively_aligned=True).exclude(
-        aligned_medicaid_plan=None
-    ).exists()
+    assert (
+        this_year.filter(integration_level="FIDE", exclusively_aligned=True)
+        .exclude(aligned_medicaid_plan=None)
+        .exists()
+    )
     assert this_year.filter(integration_level="HIDE").exists()
     assert this_year.filter(integration_level="CO", is_aip=True).exists()
     partial = this_year.filter(integration_level="CO", is_aip=False, enrolls_qmb=True)
     assert partial.exists()
     full_only = [
-        p for p in this_year.filter(dual_categories_from_state=False, exclusively_aligned=False)
+        p
+        for p in this_year.filter(dual_categories_from_state=False, exclusively_aligned=False)
         if p.own_dual_categories() == FULL_BENEFIT_CATEGORIES
     ]
     assert full_only

@@ -99,9 +99,7 @@ def test_a_coordination_only_aip_is_valid() -> None:
 
 
 def test_clean_explains_aligned_enrollment_in_plain_words() -> None:
-    plan = PlanFactory.build(
-        organization=PlanFactory().organization, exclusively_aligned=True
-    )
+    plan = PlanFactory.build(organization=PlanFactory().organization, exclusively_aligned=True)
     with pytest.raises(ValidationError) as error:
         plan.full_clean()
     assert "only for full-benefit duals" in str(error.value.message_dict["exclusively_aligned"])
@@ -115,7 +113,10 @@ def test_service_area_county_once_per_plan() -> None:
 
 def test_published_and_available_in() -> None:
     florida = StateFactory(code="FL")
-    miami, broward = CountyFactory(fips="12086", state=florida), CountyFactory(fips="12011", state=florida)
+    miami, broward = (
+        CountyFactory(fips="12086", state=florida),
+        CountyFactory(fips="12011", state=florida),
+    )
     served = ServiceAreaFactory(county=miami).plan
     ServiceAreaFactory(plan=served, county=broward)
     ServiceAreaFactory(county=broward)
