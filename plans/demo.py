@@ -131,6 +131,7 @@ def load_demo_catalog(*, today: date, path: Path = DEMO_FILE) -> DemoReport:
                     MedicaidPlan(
                         state=state,
                         plan_year=year,
+                        code=row["code"],
                         name=row["name"],
                         parent=parents[row["parent"]] if row["parent"] else None,
                         **review,

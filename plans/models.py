@@ -351,6 +351,14 @@ class MedicaidPlan(Reviewed):
 
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="medicaid_plans")
     plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        help_text=_(
+            "A short name that stays the same from year to year (for example 'sunshine'). "
+            "Links and answers use it, so a person's answer still matches next year's plan."
+        ),
+    )
     name = models.CharField(_("name"), max_length=200)
     parent = models.ForeignKey(
         ParentOrganization,
@@ -378,7 +386,10 @@ class MedicaidPlan(Reviewed):
         constraints = [
             models.UniqueConstraint(
                 fields=["state", "plan_year", "name"], name="medicaid_plan_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["state", "plan_year", "code"], name="medicaid_plan_code_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -415,6 +426,9 @@ _CATEGORY_FIELDS = {
 class PlanQuerySet(ReviewedQuerySet):
     def for_year(self, plan_year: int) -> Self:
         return self.filter(plan_year=plan_year)
+
+    def for_year_in(self, plan_years: Iterable[int]) -> Self:
+        return self.filter(plan_year__in=list(plan_years))
 
     def available_in(self, county: County | str) -> Self:
         """Plans whose service area includes the county (ZIP limits are left to the engine)."""

@@ -19,3 +19,52 @@ def shared_data() -> Path:
             pytest.fail(f"CI=true but the shared data folder {path} is missing.")
         pytest.skip(f"The shared CMS data folder {path} is not on this machine.")
     return path
+
+
+# The counties and ZIPs the demo catalog and the page tests use, so tests need not
+# load the national geography (browser tests flush the database after each test).
+DEMO_GEOGRAPHY = {
+    "FL": (
+        "12",
+        "Florida",
+        {
+            "12086": ("Miami-Dade County", ["33125", "33126", "33130"]),
+            "12011": ("Broward County", ["33301", "33009"]),
+        },
+    ),
+    "CA": (
+        "06",
+        "California",
+        {
+            "06037": ("Los Angeles County", ["90012", "90033"]),
+            "06059": ("Orange County", ["92801"]),
+        },
+    ),
+    "PR": ("72", "Puerto Rico", {"72127": ("San Juan Municipio", ["00901", "00907"])}),
+}
+
+
+@pytest.fixture
+def demo_geography(db: None) -> None:
+    from plans.models import County, State, ZipCounty
+
+    for code, (fips, name, counties) in DEMO_GEOGRAPHY.items():
+        state, _ = State.objects.get_or_create(
+            code=code, defaults={"fips": fips, "name": name, "is_territory": code == "PR"}
+        )
+        for county_fips, (county_name, zips) in counties.items():
+            county, _ = County.objects.get_or_create(
+                fips=county_fips, defaults={"state": state, "name": county_name}
+            )
+            for zip_code in zips:
+                ZipCounty.objects.get_or_create(zip_code=zip_code, county=county)
+
+
+@pytest.fixture
+def demo_catalog(demo_geography: None) -> None:
+    """The sample catalog as of 2026-11-22 (plan years 2026 and 2027)."""
+    import datetime
+
+    from plans.demo import load_demo_catalog
+
+    load_demo_catalog(today=datetime.date(2026, 11, 22))

@@ -62,6 +62,7 @@ class MedicaidPlanFactory(factory.django.DjangoModelFactory):
 
     state = factory.SubFactory(StateFactory)
     plan_year = 2026
+    code = factory.Sequence(lambda n: f"medicaid-{n}")
     name = factory.Sequence(lambda n: f"Medicaid Plan {n}")
     parent = factory.SubFactory(ParentOrganizationFactory)
     status = models.PublicationStatus.PUBLISHED

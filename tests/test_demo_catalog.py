@@ -18,22 +18,10 @@ from plans.models import (
     StateContact,
     catalog_has_sample_rows,
 )
-from tests.factories import CountyFactory, PlanFactory, StateFactory
+from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 22)
-
-
-@pytest.fixture
-def demo_geography() -> None:
-    for code, fips, counties in [
-        ("FL", "12", ["12086", "12011"]),
-        ("CA", "06", ["06037"]),
-        ("PR", "72", ["72127"]),
-    ]:
-        state = StateFactory(code=code, fips=fips)
-        for county in counties:
-            CountyFactory(fips=county, state=state)
 
 
 def test_demo_loads_cleanly_and_covers_every_rule(demo_geography: None) -> None:
