@@ -1,0 +1,270 @@
+"""When the person can join a plan (CMS-4205-F periods, since Jan 1, 2025).
+
+A plan covers only its plan year, so a period is offered for a plan only when the
+coverage it starts (its effective date) falls in that plan year. From October 1 to
+December 31 two plan years are in view: this year's plans for changes effective next
+month, next year's for the Annual Enrollment Period - and a monthly join in December is
+effective January 1, that is, in next year's plan.
+
+A period is "yes" (the answers say it applies), "maybe" (it applies if an answer the
+person was not sure of turns out a certain way: shown with that condition) or "no".
+"Not sure" therefore never shows fewer periods than a definite answer would.
+
+Periods and their sources (see citations.py for what was verified):
+
+- full-benefit duals into a FIDE SNP, HIDE SNP or AIP: any month, effective the first of
+  the next month (integrated care SEP, 42 CFR 423.38(c)(35));
+- Annual Enrollment Period: Oct 15 - Dec 7, effective Jan 1 (42 CFR 422.62(a)(2));
+- Initial Coverage Election Period when just getting Medicare (42 CFR 422.62(a)(1));
+- MA Open Enrollment Period: Jan 1 - Mar 31 for people in an MA plan, effective the first
+  of the next month (42 CFR 422.62(a)(3));
+- after Medicaid or Extra Help starts, ends or changes: within 3 months (42 CFR
+  423.38(c)(9), unverified);
+- living in a nursing home: open while there and 2 months after (42 CFR 422.62(a)(4));
+- PACE: any month, effective the first of the next month (42 CFR 460.158);
+- otherwise "ask your SHIP": another period may apply.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import date
+from typing import Final, Literal
+
+from django.utils.translation import gettext_lazy as _
+
+from finder.eligibility.answers import NOT_SURE, Answers, is_full_benefit
+from finder.eligibility.facts import PlanFacts
+from finder.eligibility.outcomes import EnrollmentWindow, Message
+
+Applies = Literal["yes", "maybe", "no"]
+
+AEP_OPENS: Final = (10, 15)
+AEP_CLOSES: Final = (12, 7)
+OEP_CLOSES: Final = (3, 31)
+# From October on, next year's plans are in view for the Annual Enrollment Period.
+SECOND_PLAN_YEAR_FROM_MONTH: Final = 10
+
+
+def first_of_next_month(day: date) -> date:
+    if day.month == 12:
+        return date(day.year + 1, 1, 1)
+    return date(day.year, day.month + 1, 1)
+
+
+def last_of_month(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def plan_years_in_view(on: date) -> tuple[int, ...]:
+    """The plan years a person can choose among on ``on``.
+
+    From October 1 to December 31: (this year, next year) - this year's plans for changes
+    effective next month, next year's plans for the Annual Enrollment Period. Otherwise
+    this year only.
+    """
+    if on.month >= SECOND_PLAN_YEAR_FROM_MONTH:
+        return (on.year, on.year + 1)
+    return (on.year,)
+
+
+# --- Labels and conditions (lazy: resolved in the reader's language) ----------------
+
+_LABELS: Final[dict[str, Message]] = {
+    "integrated_monthly": _("Monthly period for people with full Medicaid"),
+    "medicaid_change": _(
+        "Period after your Medicaid or Extra Help started, ended or changed: within 3 months "
+        "of the change or of the letter about it, whichever is later"
+    ),
+    "nursing_home": _(
+        "Period for people who live in a nursing home, and for 2 months after they leave"
+    ),
+    "icep": _("Your Initial Coverage Election Period, when you first get Medicare"),
+    "ma_oep": _("Medicare Advantage Open Enrollment Period, January 1 to March 31 (one change)"),
+    "aep": _("Annual Enrollment Period, October 15 to December 7"),
+    "pace_monthly": _("Any month: PACE takes new members all year"),
+    "ask_ship": _(
+        "Another period may let you join sooner. Your SHIP (free Medicare counseling) can tell you."
+    ),
+}
+_CONDITIONS: Final[dict[str, Message]] = {
+    "integrated_monthly": _(
+        "Only if you have full Medicaid. Your Medicaid card or letter, or the state Medicaid "
+        "agency, can tell you."
+    ),
+    "medicaid_change": _(
+        "Only if your Medicaid or Extra Help started, ended or changed in the last 3 months."
+    ),
+    "nursing_home": _(
+        "Only if you live in a nursing home or a similar care home, or left one in the last "
+        "2 months."
+    ),
+    "icep": _("Only if you are just getting Medicare Part A and Part B."),
+    "ma_oep": _("Only if you are in a Medicare Advantage plan now."),
+}
+_CITATIONS: Final[dict[str, tuple[str, ...]]] = {
+    "integrated_monthly": ("integrated_care_sep", "integration_levels", "aip_definition"),
+    "medicaid_change": ("medicaid_change_sep",),
+    "nursing_home": ("oepi",),
+    "icep": ("icep",),
+    "ma_oep": ("ma_oep",),
+    "aep": ("aep",),
+    "pace_monthly": ("pace_effective_date",),
+    "ask_ship": ("special_election_periods",),
+}
+
+
+def _window(
+    code: str, opens: date, closes: date | None, effective: date, open_now: bool
+) -> EnrollmentWindow:
+    return EnrollmentWindow(
+        code=code,
+        label=_LABELS[code],
+        opens=opens,
+        closes=closes,
+        effective=effective,
+        citations=_CITATIONS[code],
+        open_now=open_now,
+    )
+
+
+# --- One builder per kind of period: the window valid for the plan year, or None -----
+
+
+def _monthly(code: str, on: date, plan_year: int) -> EnrollmentWindow | None:
+    """Any month whose "first of next month" falls in the plan year: Dec of the year
+    before through Nov of the plan year."""
+    first_month = date(plan_year - 1, 12, 1)
+    last_month = date(plan_year, 11, 1)
+    if on < first_month:
+        return _window(code, first_month, last_of_month(first_month), date(plan_year, 1, 1), False)
+    if on <= last_of_month(last_month):
+        return _window(code, on.replace(day=1), last_of_month(on), first_of_next_month(on), True)
+    return None
+
+
+def _aep(on: date, plan_year: int) -> EnrollmentWindow | None:
+    opens = date(plan_year - 1, *AEP_OPENS)
+    closes = date(plan_year - 1, *AEP_CLOSES)
+    if on > closes:
+        return None
+    return _window("aep", opens, closes, date(plan_year, 1, 1), opens <= on)
+
+
+def _ma_oep(on: date, plan_year: int) -> EnrollmentWindow | None:
+    opens = date(plan_year, 1, 1)
+    closes = date(plan_year, *OEP_CLOSES)
+    if on > closes:
+        return None
+    if on < opens:
+        return _window("ma_oep", opens, closes, first_of_next_month(opens), False)
+    return _window("ma_oep", opens, closes, first_of_next_month(on), True)
+
+
+def _event(code: str, on: date, plan_year: int) -> EnrollmentWindow | None:
+    """A period opened by an event (a Medicaid change, a nursing-home stay, new Medicare):
+    open now with no end we can compute; coverage from the first of next month."""
+    effective = first_of_next_month(on)
+    if effective.year != plan_year:
+        return None
+    return _window(code, on, None, effective, True)
+
+
+def _yes_maybe(answer: str, yes: bool) -> Applies:
+    if yes:
+        return "yes"
+    return "maybe" if answer == NOT_SURE else "no"
+
+
+Candidate = tuple[str, Applies, Callable[[date, int], EnrollmentWindow | None]]
+
+
+def _candidates(answers: Answers, plan: PlanFacts) -> tuple[Candidate, ...]:
+    if plan.kind == "pace":
+        return (("pace_monthly", "yes", lambda on, y: _monthly("pace_monthly", on, y)),)
+    medicaid = answers.medicaid
+    candidates: list[Candidate] = []
+    if plan.is_integrated:
+        # California's coordination-only AIPs count: the AIP flag, not the level, decides.
+        candidates.append(
+            (
+                "integrated_monthly",
+                _yes_maybe(medicaid, is_full_benefit(medicaid)),
+                lambda on, y: _monthly("integrated_monthly", on, y),
+            )
+        )
+    candidates += [
+        (
+            "medicaid_change",
+            _yes_maybe(answers.medicaid_change, answers.medicaid_change == "yes"),
+            lambda on, y: _event("medicaid_change", on, y),
+        ),
+        (
+            "nursing_home",
+            _yes_maybe(answers.nursing_home, answers.nursing_home == "yes"),
+            lambda on, y: _event("nursing_home", on, y),
+        ),
+        (
+            "icep",
+            _yes_maybe(answers.coverage, answers.coverage == "new"),
+            lambda on, y: _event("icep", on, y),
+        ),
+        (
+            "ma_oep",
+            _yes_maybe(answers.coverage, answers.coverage in ("ma", "dsnp")),
+            _ma_oep,
+        ),
+        ("aep", "yes", _aep),
+    ]
+    return tuple(candidates)
+
+
+def _order(window: EnrollmentWindow) -> tuple[int, date, date]:
+    """Open now without a condition, open now with one, the next period that will open,
+    "ask your SHIP", then upcoming periods with a condition."""
+    if window.code == "ask_ship":
+        group = 3
+    elif window.open_now:
+        group = 0 if window.condition is None else 1
+    else:
+        group = 2 if window.condition is None else 4
+    return (group, window.effective, window.opens)
+
+
+def windows_for(answers: Answers, plan: PlanFacts) -> tuple[EnrollmentWindow, ...]:
+    """Every period in which the person could join this plan, best first.
+
+    Empty when no period can start coverage within the plan's year (for example this
+    year's plan in late December: see next year's plan instead).
+    """
+    on = answers.date
+    found: list[EnrollmentWindow] = []
+    for code, applies, build in _candidates(answers, plan):
+        if applies == "no":
+            continue
+        window = build(on, plan.plan_year)
+        if window is None:
+            continue
+        if applies == "maybe":
+            window = EnrollmentWindow(
+                code=window.code,
+                label=window.label,
+                opens=window.opens,
+                closes=window.closes,
+                effective=window.effective,
+                citations=window.citations,
+                open_now=window.open_now,
+                condition=_CONDITIONS[code],
+            )
+        found.append(window)
+    certain = [w.effective for w in found if w.open_now and w.condition is None]
+    if certain:
+        # A period open now for sure: others matter only if they would start coverage
+        # sooner (none can today, but an event period could if the rules change).
+        soonest = min(certain)
+        found = [w for w in found if (w.open_now and w.condition is None) or w.effective < soonest]
+    elif plan.kind == "dsnp" and first_of_next_month(on).year == plan.plan_year:
+        found.append(_window("ask_ship", on, None, first_of_next_month(on), False))
+    found.sort(key=_order)
+    return tuple(found)

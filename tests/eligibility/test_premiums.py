@@ -1,0 +1,60 @@
+"""Premium wording: Extra Help is named only where it exists (not in the territories)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from finder.eligibility import premium_text
+
+from .builders import answers, dsnp, pace, puerto_rico, state
+
+pytestmark: list[pytest.MarkDecorator] = []
+
+PRICED = dsnp(premium=Decimal("36.40"), premium_with_extra_help=Decimal("0"))
+
+
+@pytest.mark.parametrize(
+    ("medicaid", "expected"),
+    [
+        pytest.param(
+            "qmb_plus",
+            "Monthly premium: $36.40. With Extra Help, which you get "
+            "automatically, you would pay $0.00.",
+            id="full-dual-automatic",
+        ),
+        pytest.param(
+            "qmb",
+            "Monthly premium: $36.40. With Extra Help, which you get "
+            "automatically, you would pay $0.00.",
+            id="qmb-automatic",
+        ),
+        pytest.param(
+            "qdwi",
+            "Monthly premium: $36.40, or $0.00 with full Extra Help.",
+            id="qdwi-not-automatic",
+        ),
+        pytest.param(
+            "not_sure", "Monthly premium: $36.40, or $0.00 with full Extra Help.", id="not-sure"
+        ),
+    ],
+)
+def test_premium_wording_in_a_state(medicaid: str, expected: str) -> None:
+    assert str(premium_text(answers(medicaid=medicaid), PRICED, state())) == expected
+
+
+@pytest.mark.parametrize("medicaid", ["qmb_plus", "qmb", "not_sure", "none"])
+def test_puerto_rico_premium_never_mentions_extra_help(medicaid: str) -> None:
+    text = str(premium_text(answers(medicaid=medicaid), PRICED, puerto_rico()))
+    assert text == "Monthly premium: $36.40."
+
+
+def test_no_premium_known_no_text() -> None:
+    assert premium_text(answers(), dsnp(), state()) is None
+
+
+def test_pace_premium_is_plain() -> None:
+    assert str(premium_text(answers(), pace(premium=Decimal("0")), state())) == (
+        "Monthly premium: $0.00."
+    )
