@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from finder import help_lines
@@ -14,4 +15,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "sample_data": catalog_has_sample_rows(),
         "national_help": help_lines.NATIONAL,
+        "report_email": settings.REPORT_EMAIL,
     }

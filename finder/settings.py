@@ -214,6 +214,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 
 # --- Product --------------------------------------------------------------
+# Where "report a problem with this information" links send mail (no personal data asked).
+REPORT_EMAIL = env_str("REPORT_EMAIL", "catalog-problems@example.org")
 # Where the public CMS files live (tests and importers read them from here).
 SHARED_DATA_DIR = Path(env_str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 

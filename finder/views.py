@@ -1,12 +1,416 @@
-"""Public pages. Function-based, one per URL, GET only, no session or CSRF token."""
+"""Public pages. Function-based, one per URL, GET only: no session, cookie or CSRF token.
+
+htmx only enhances: every form and link works as plain HTML. For htmx requests the
+swappable region of the same template is rendered (``"page.html#partial"``).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import hashlib
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from finder import results as results_module
+from finder.eligibility import CITATIONS, Decision, Status
+from finder.questions import BY_NAME, QUESTIONS
+from finder.results import ResultsContext
+from finder.wizard import (
+    STEPS,
+    WizardState,
+    answers_from,
+    check_step,
+    first_problem,
+    next_step,
+    previous_step,
+    query_string,
+    wizard_state,
+)
+from plans.models import CardTerm, ContractRating, Plan, PlanKind
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _today() -> date:
+    return timezone.localdate()
 
 
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "finder/start.html")
+    return render(request, "finder/start.html", {"first_step": STEPS[0]})
+
+
+# --- The wizard -----------------------------------------------------------------
+
+
+def step_url(step: str, answers: Mapping[str, str], *, back_to_results: bool = False) -> str:
+    query = query_string(answers)
+    if back_to_results:
+        query = f"{query}&return=results" if query else "return=results"
+    url = reverse("step", args=[step])
+    return f"{url}?{query}" if query else url
+
+
+def results_url(answers: Mapping[str, str]) -> str:
+    query = query_string(answers)
+    return f"{reverse('results')}?{query}"
+
+
+def _render_step(
+    request: HtmxHttpRequest,
+    step: str,
+    answers: dict[str, str],
+    state: WizardState,
+    errors: Mapping[str, Any],
+    *,
+    return_to_results: bool = False,
+) -> HttpResponse:
+    steps = state.steps(answers)
+    number = steps.index(step) + 1 if step in steps else 1
+    previous = previous_step(step, answers, state)
+    context = {
+        "question": BY_NAME[step],
+        "step": step,
+        "number": number,
+        "total": len(steps),
+        "total_is_estimate": state.count_is_estimate(answers),
+        "answers": answers,
+        "carried": [(k, v) for k, v in answers.items() if k != step],
+        "value": answers.get(step, ""),
+        "errors": errors,
+        "error": next(iter(errors.values()), None) if errors else None,
+        "back_url": step_url(previous, answers) if previous else reverse("start"),
+        "return_to_results": return_to_results,
+        "state": state,
+        "counselor": answers.get("counselor") == "1",
+        "selected_county": answers.get("county")
+        or (state.place.county.fips if state.place else ""),
+    }
+    if step == "medicaid" and state.place is not None:
+        context["card_terms"] = CardTerm.objects.filter(state_id=state.place.county.state_id)
+    template = "finder/step.html#wizard" if request.htmx else "finder/step.html"
+    response = render(request, template, context)
+    if request.htmx:
+        response["HX-Push-Url"] = step_url(step, answers)
+    return response
+
+
+@require_GET
+def step(request: HtmxHttpRequest, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404("No such question")
+    today = _today()
+    answers = answers_from(request.GET)
+    state = wizard_state(answers, today)
+    previous = previous_step(step, answers, state)
+    # Earlier answers must be usable before this question makes sense.
+    problem = first_problem(answers, state, today, until=previous) if previous else None
+    if problem is not None:
+        return HttpResponseRedirect(step_url(problem[0], answers))
+    if state.applies(step, answers) is False:
+        following = next_step(step, answers, state)
+        return HttpResponseRedirect(
+            step_url(following, answers) if following else results_url(answers)
+        )
+    errors = check_step(step, answers, state, today) if step in answers else {}
+    return _render_step(
+        request,
+        step,
+        answers,
+        state,
+        errors,
+        return_to_results=request.GET.get("return") == "results",
+    )
+
+
+@require_GET
+def wizard_next(request: HtmxHttpRequest) -> HttpResponse:
+    """Where each question's form goes: check the answer, then show what comes next."""
+    today = _today()
+    answers = answers_from(request.GET)
+    current = request.GET.get("from", "")
+    if current not in STEPS:
+        return HttpResponseRedirect(step_url(STEPS[0], answers))
+    if current == "zip" and "county" in answers:
+        # A new ZIP: the person confirms the county again, unless it still fits.
+        state = wizard_state({k: v for k, v in answers.items() if k != "county"}, today)
+        if state.place is None or answers["county"] not in {
+            c.fips for c in (*state.place.zip_counties, *state.state_counties)
+        }:
+            answers.pop("county")
+    state = wizard_state(answers, today)
+    return_to_results = request.GET.get("return") == "results"
+    problem = first_problem(answers, state, today, until=current)
+    if problem is not None:
+        return _render_step(
+            request, problem[0], answers, state, problem[1], return_to_results=return_to_results
+        )
+    following: str | None
+    if current == "zip":
+        following = "county"  # always confirm the county a ZIP suggests
+    elif return_to_results:
+        remaining = first_problem(answers, state, today)
+        following = remaining[0] if remaining else None
+    else:
+        following = next_step(current, answers, state)
+    if following is None:
+        url = results_url(answers)
+        return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+    if request.htmx:
+        return _render_step(
+            request, following, answers, state, {}, return_to_results=return_to_results
+        )
+    return HttpResponseRedirect(step_url(following, answers, back_to_results=return_to_results))
+
+
+# --- Results --------------------------------------------------------------------
+
+
+SORTS = ("shuffle", "stars", "cost")
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    decision: Decision
+    plan: Plan
+    rating: ContractRating | None
+    cost: Decimal | None
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    kind: str
+    rows: list[PlanRow]
+
+
+@dataclass(frozen=True)
+class StatusGroup:
+    status: str
+    kinds: list[KindGroup]
+    count: int
+
+
+def _gets_extra_help(context: ResultsContext) -> bool:
+    return context.catalog.state_facts.has_extra_help and context.answers.medicaid not in (
+        "none",
+        "not_sure",
+        "qdwi",
+    )
+
+
+def neutral_order(rows: list[PlanRow], seed_text: str, sort: str) -> list[PlanRow]:
+    """A stable shuffle seeded by the results URL, never the sponsor's name; or the
+    person's chosen order (stars, then cost), with the shuffle breaking ties."""
+    seed = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "big")
+    shuffled = sorted(rows, key=lambda r: r.plan.pk)
+    random.Random(seed).shuffle(shuffled)
+    if sort == "stars":
+        return sorted(shuffled, key=lambda r: -(r.rating.overall or 0) if r.rating else 1)
+    if sort == "cost":
+        return sorted(shuffled, key=lambda r: (r.cost is None, r.cost or 0))
+    return shuffled
+
+
+def _ratings(plans: Mapping[str, Plan]) -> dict[str, ContractRating]:
+    contracts = {p.contract_id for p in plans.values()}
+    newest: dict[str, ContractRating] = {}
+    for rating in ContractRating.objects.filter(contract_id__in=contracts).order_by("star_year"):
+        newest[rating.contract_id] = rating
+    return newest
+
+
+def _status_groups(context: ResultsContext, sort: str, seed: str) -> list[StatusGroup]:
+    plans = context.catalog.plans
+    ratings = _ratings(plans)
+    extra_help = _gets_extra_help(context)
+    groups = []
+    for status, decisions in (
+        (Status.ELIGIBLE, context.results.eligible),
+        (Status.MAY_QUALIFY, context.results.may_qualify),
+        (Status.NOT_ELIGIBLE, context.results.not_eligible),
+    ):
+        rows = []
+        for decision in decisions:
+            plan = plans[decision.plan_id]
+            cost = plan.premium_with_extra_help if extra_help else plan.premium
+            rows.append(PlanRow(decision, plan, ratings.get(plan.contract_id), cost))
+        ordered = neutral_order(rows, seed, sort)
+        kinds = [
+            KindGroup(kind, [r for r in ordered if r.plan.kind == kind])
+            for kind in (PlanKind.DSNP, PlanKind.PACE)
+        ]
+        groups.append(StatusGroup(status.value, [k for k in kinds if k.rows], count=len(decisions)))
+    return groups
+
+
+def _step_of(errors: Mapping[str, Any]) -> str | None:
+    return next((s for s in STEPS if s in errors), None)
+
+
+@require_GET
+def results(request: HtmxHttpRequest) -> HttpResponse:
+    answers = answers_from(request.GET)
+    outcome = results_module.build(answers, today=_today())
+    if not isinstance(outcome, ResultsContext):
+        broken = _step_of(outcome)
+        if broken is not None:
+            return HttpResponseRedirect(step_url(broken, answers))
+        return render(
+            request,
+            "finder/bad_link.html",
+            {"errors": outcome, "retry_url": results_url({**answers, "date": ""})},
+            status=400,
+        )
+    sort = request.GET.get("sort", "shuffle")
+    if sort not in SORTS:
+        sort = "shuffle"
+    seed = query_string(answers)
+    context = {
+        "ctx": outcome,
+        "answers": answers,
+        "groups": _status_groups(outcome, sort, seed),
+        "sort": sort,
+        "sorts": SORTS,
+        "query": seed,
+        "counselor": answers.get("counselor") == "1",
+        "summary": _answer_summary(answers, outcome),
+        "citations": CITATIONS,
+        "change_links": {name: step_url(name, answers, back_to_results=True) for name in STEPS},
+    }
+    template = "finder/results.html#results" if request.htmx else "finder/results.html"
+    return render(request, template, context)
+
+
+def _answer_summary(answers: Mapping[str, str], ctx: ResultsContext) -> list[tuple[str, str, str]]:
+    """(step, question title, answer label) for the answers given, for the handout."""
+    rows = []
+    for question in QUESTIONS:
+        value = answers.get(question.name)
+        if value is None:
+            continue
+        if question.name == "county":
+            label = f"{ctx.place.county.name}, {ctx.catalog.state.name}"
+        elif question.name == "medicaid_plan":
+            names = {p.code: p.name for p in ctx.catalog.medicaid_plans}
+            label = names.get(value) or str(
+                _("Fee-for-service Medicaid (no plan)") if value == "none" else _("I'm not sure")
+            )
+        else:
+            labels = {c.value: str(c.label) for c in question.choices}
+            label = labels.get(value, value)
+        rows.append((question.name, str(question.title), label))
+    return rows
+
+
+# --- Plans, compare, counselor -----------------------------------------------------
+
+
+def _published_plan(plan_year: int, plan_id: str) -> Plan:
+    plan = (
+        Plan.objects.published()
+        .for_year(plan_year)
+        .find_id(plan_id)
+        .select_related("organization__parent", "aligned_medicaid_plan")
+        .prefetch_related("service_areas__county__state", "supplemental_benefits")
+        .first()
+    )
+    if plan is None:
+        raise Http404("No such published plan")
+    return plan
+
+
+@require_GET
+def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpResponse:
+    plan = _published_plan(plan_year, plan_id)
+    answers = answers_from(request.GET)
+    ratings = _ratings({"x": plan})
+    return render(
+        request,
+        "finder/plan.html",
+        {
+            "plan": plan,
+            "rating": ratings.get(plan.contract_id),
+            "answers": answers,
+            "back_url": results_url(answers) if "county" in answers else None,
+            "counties": sorted((a.county for a in plan.service_areas.all()), key=lambda c: c.name),
+            "zip_limits": [a for a in plan.service_areas.all() if a.zip_codes],
+        },
+    )
+
+
+MAX_COMPARE = 3
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    answers = answers_from(request.GET)
+    wanted = [p for p in request.GET.getlist("plan") if p][: MAX_COMPARE + 1]
+    plans: list[Plan] = []
+    problems: list[str] = []
+    for item in wanted[:MAX_COMPARE]:
+        year_text, _sep, plan_id = item.partition(":")
+        if not year_text.isdigit() or not plan_id:
+            problems.append(item[:40])
+            continue
+        try:
+            plans.append(_published_plan(int(year_text), plan_id))
+        except Http404:
+            problems.append(item[:40])
+    ratings = _ratings({str(p.pk): p for p in plans})
+    return render(
+        request,
+        "finder/compare.html",
+        {
+            "plans": plans,
+            "ratings": ratings,
+            "too_many": len(wanted) > MAX_COMPARE,
+            "problems": problems,
+            "answers": answers,
+            "back_url": results_url(answers) if "county" in answers else None,
+        },
+        status=200 if plans or not wanted else 400,
+    )
+
+
+@require_GET
+def counselor(request: HttpRequest) -> HttpResponse:
+    """One page with every question, for SHIP counselors; lookup by contract-PBP."""
+    answers = answers_from(request.GET)
+    lookup = request.GET.get("plan_id", "").strip()[:20]
+    found: list[Plan] = []
+    if lookup:
+        found = list(Plan.objects.published().find_id(lookup).select_related("organization")[:10])
+    state = wizard_state(answers, _today())
+    errors: Mapping[str, Any] = {}
+    if request.GET.get("go"):
+        outcome = results_module.build(answers, today=_today())
+        if isinstance(outcome, ResultsContext):
+            return HttpResponseRedirect(results_url({**answers, "counselor": "1"}))
+        errors = outcome
+    return render(
+        request,
+        "finder/counselor.html",
+        {
+            "questions": [q for q in QUESTIONS if q.choices],
+            "answers": answers,
+            "lookup": lookup,
+            "found": found,
+            "state": state,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )

@@ -16,3 +16,15 @@ def switch_language_url(context: template.Context, language: str) -> str:
     url = translate_url(request.path, language)
     query = request.GET.urlencode()
     return f"{url}?{query}" if query else url
+
+
+@register.filter
+def get_item(mapping: object, key: str) -> object:
+    """``mapping[key]`` in a template, or None."""
+    getter = getattr(mapping, "get", None)
+    return getter(key) if getter else None
+
+
+@register.filter
+def without_counselor(query: str) -> str:
+    return "&".join(part for part in query.split("&") if part and part != "counselor=1")
