@@ -28,7 +28,7 @@ Periods and their sources (see citations.py for what was verified):
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Final, Literal
 
@@ -220,7 +220,21 @@ def _candidates(answers: Answers, plan: PlanFacts) -> tuple[Candidate, ...]:
     return tuple(candidates)
 
 
-def _order(window: EnrollmentWindow) -> tuple[int, date, date]:
+# Among periods starting coverage on the same day, name first the one that can be used
+# again: the MA Open Enrollment Period allows one change only, so a person should not be
+# steered into spending it when a monthly period does the same.
+_REUSABLE_FIRST: Final[Mapping[str, int]] = {
+    "integrated_monthly": 0,
+    "pace_monthly": 0,
+    "nursing_home": 1,
+    "medicaid_change": 2,
+    "icep": 3,
+    "aep": 4,
+    "ma_oep": 5,
+}
+
+
+def _order(window: EnrollmentWindow) -> tuple[int, date, int, date]:
     """Open now without a condition, open now with one, the next period that will open,
     "ask your SHIP", then upcoming periods with a condition."""
     if window.code == "ask_ship":
@@ -229,7 +243,7 @@ def _order(window: EnrollmentWindow) -> tuple[int, date, date]:
         group = 0 if window.condition is None else 1
     else:
         group = 2 if window.condition is None else 4
-    return (group, window.effective, window.opens)
+    return (group, window.effective, _REUSABLE_FIRST.get(window.code, 9), window.opens)
 
 
 def windows_for(answers: Answers, plan: PlanFacts) -> tuple[EnrollmentWindow, ...]:

@@ -235,3 +235,19 @@ def test_results_page_uses_each_plans_own_year() -> None:
     assert any("no time left" in str(step) for step in by_id["this-year"].next_steps)
     assert summary(by_id["next-year"].window) == ("integrated_monthly", date(2027, 1, 1), True)
     assert by_id["pace"].window is None
+
+
+@pytest.mark.parametrize(
+    ("coverage", "expected"),
+    [
+        pytest.param("ma", "integrated_monthly", id="in-ma-plan-monthly-named-before-oep"),
+        pytest.param("original", "integrated_monthly", id="original-monthly"),
+    ],
+)
+def test_reusable_period_is_named_before_the_one_time_oep(coverage: str, expected: str) -> None:
+    # In March a full dual already in an MA plan could use the MA Open Enrollment Period
+    # or the monthly integrated period; both start coverage April 1, but the OEP allows one
+    # change only, so the monthly period is the one to name.
+    window = best("fbde", HIDE, date(2026, 3, 10), coverage=coverage)
+    assert window is not None
+    assert (window.code, window.effective) == (expected, date(2026, 4, 1))
