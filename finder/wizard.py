@@ -112,7 +112,13 @@ def wizard_state(answers: Mapping[str, str], today: date) -> WizardState:
         .filter(kind=PlanKind.PACE)
         .exists()
     )
-    state_counties = tuple(County.objects.filter(state_id=county.state_id).order_by("name"))
+    # Only counties some ZIP reaches: Connecticut's planning regions are loaded for importers
+    # but no ZIP points to them, and a person must not see both forms of the same place.
+    state_counties = tuple(
+        County.objects.filter(state_id=county.state_id, zip_codes__isnull=False)
+        .distinct()
+        .order_by("name")
+    )
     return WizardState(
         place=place,
         medicaid_plans=medicaid_plans,
