@@ -127,8 +127,9 @@ def _money(amount: Decimal) -> str:
 
 
 def premium_text(answers: Answers, plan: PlanFacts, state: StateFacts) -> Message | None:
-    """The monthly premium in words. Extra Help is named only where it exists (not in the
-    territories), and said to be automatic only for people who get it automatically."""
+    """The monthly premium in words: what a person with Extra Help pays first, the full
+    premium second. Extra Help is named only where it exists (not in the territories), and
+    said to be automatic only for people who get it automatically."""
     if plan.premium is None:
         return None
     with_help = plan.premium_with_extra_help
@@ -147,14 +148,14 @@ def _premium_words(premium: Decimal, with_help: Decimal | None, *, automatic: bo
     if automatic:
         return format_lazy(
             _(
-                "Monthly premium: {premium}. With Extra Help, which you get automatically, you "
-                "would pay {with_help}."
+                "With Extra Help, which you get automatically, you would pay {with_help} a "
+                "month. The full premium is {premium}."
             ),
             premium=_money(premium),
             with_help=_money(with_help),
         )
     return format_lazy(
-        _("Monthly premium: {premium}, or {with_help} with full Extra Help."),
+        _("With full Extra Help you would pay {with_help} a month. The full premium is {premium}."),
         premium=_money(premium),
         with_help=_money(with_help),
     )

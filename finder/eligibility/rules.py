@@ -864,6 +864,31 @@ def _pace_only_source() -> tuple[Finding, ...]:
     )
 
 
+def qmb_billing(ctx: Context) -> tuple[Finding, ...]:
+    """Providers may not bill a QMB for Medicare cost-sharing, in Original Medicare or in
+    a Medicare Advantage plan (Social Security Act §1902(n)(3)(B)). Puerto Rico is exempt
+    from covering QMBs (§1905(p)(4)(A)), so the note is left out where ``covers_qmb`` is off."""
+    if ctx.plan.kind != "dsnp" or not ctx.state.covers_qmb:
+        return NONE
+    if ctx.answers.medicaid not in ("qmb", "qmb_plus"):
+        return NONE
+    return _qmb_billing()
+
+
+@_worded
+def _qmb_billing() -> tuple[Finding, ...]:
+    return _finding(
+        "qmb_billing",
+        "note",
+        _(
+            "Because you have QMB, doctors, hospitals and pharmacies in this plan may not bill "
+            "you for Medicare deductibles, copays or coinsurance. If you get such a bill, call "
+            "the plan or 1-800-MEDICARE."
+        ),
+        ("qmb_billing",),
+    )
+
+
 RULES: Final[tuple[Rule, ...]] = (
     service_area,
     sanction,
@@ -878,4 +903,5 @@ RULES: Final[tuple[Rule, ...]] = (
     pace_waiting_list,
     pace_costs,
     pace_only_source,
+    qmb_billing,
 )

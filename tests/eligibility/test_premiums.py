@@ -20,23 +20,25 @@ PRICED = dsnp(premium=Decimal("36.40"), premium_with_extra_help=Decimal("0"))
     [
         pytest.param(
             "qmb_plus",
-            "Monthly premium: $36.40. With Extra Help, which you get "
-            "automatically, you would pay $0.00.",
+            "With Extra Help, which you get automatically, you would pay $0.00 a month. "
+            "The full premium is $36.40.",
             id="full-dual-automatic",
         ),
         pytest.param(
             "qmb",
-            "Monthly premium: $36.40. With Extra Help, which you get "
-            "automatically, you would pay $0.00.",
+            "With Extra Help, which you get automatically, you would pay $0.00 a month. "
+            "The full premium is $36.40.",
             id="qmb-automatic",
         ),
         pytest.param(
             "qdwi",
-            "Monthly premium: $36.40, or $0.00 with full Extra Help.",
+            "With full Extra Help you would pay $0.00 a month. The full premium is $36.40.",
             id="qdwi-not-automatic",
         ),
         pytest.param(
-            "not_sure", "Monthly premium: $36.40, or $0.00 with full Extra Help.", id="not-sure"
+            "not_sure",
+            "With full Extra Help you would pay $0.00 a month. The full premium is $36.40.",
+            id="not-sure",
         ),
     ],
 )
