@@ -233,7 +233,9 @@ def _ratings(plans: Mapping[str, Plan]) -> dict[str, ContractRating]:
     return newest
 
 
-def _status_groups(context: ResultsContext, sort: str, seed: str) -> list[StatusGroup]:
+def _status_groups(
+    context: ResultsContext, sort: str, seed: str, year: int | None
+) -> list[StatusGroup]:
     plans = context.catalog.plans
     ratings = _ratings(plans)
     extra_help = _gets_extra_help(context)
@@ -246,6 +248,8 @@ def _status_groups(context: ResultsContext, sort: str, seed: str) -> list[Status
         rows = []
         for decision in decisions:
             plan = plans[decision.plan_id]
+            if year is not None and plan.plan_year != year:
+                continue
             cost = plan.premium_with_extra_help if extra_help else plan.premium
             rows.append(PlanRow(decision, plan, ratings.get(plan.contract_id), cost))
         ordered = neutral_order(rows, seed, sort)
@@ -253,7 +257,7 @@ def _status_groups(context: ResultsContext, sort: str, seed: str) -> list[Status
             KindGroup(kind, [r for r in ordered if r.plan.kind == kind])
             for kind in (PlanKind.DSNP, PlanKind.PACE)
         ]
-        groups.append(StatusGroup(status.value, [k for k in kinds if k.rows], count=len(decisions)))
+        groups.append(StatusGroup(status.value, [k for k in kinds if k.rows], count=len(rows)))
     return groups
 
 
@@ -279,10 +283,16 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
     if sort not in SORTS:
         sort = "shuffle"
     seed = query_string(answers)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and int(year_text) in outcome.plan_years else None
+    groups = _status_groups(outcome, sort, seed, year)
     context = {
         "ctx": outcome,
         "answers": answers,
-        "groups": _status_groups(outcome, sort, seed),
+        "groups": groups,
+        "shown": sum(g.count for g in groups),
+        "eligible_shown": groups[0].count,
+        "year": year,
         "sort": sort,
         "sorts": SORTS,
         "query": seed,

@@ -249,3 +249,12 @@ def test_counselor_quick_entry_and_lookup(client: Client, demo_catalog: None) ->
     lookup = client.get("/en/counselor/?plan_id=H9001-001").content.decode()
     assert "/en/plans/2026/H9001-001/" in lookup
     assert "No published plan" in client.get("/en/counselor/?plan_id=H0000-000").content.decode()
+
+
+def test_year_filter_from_october(client: Client, demo_catalog: None) -> None:
+    both = client.get(url("/en/results/", **FULL_DUAL)).content.decode()
+    only_2027 = client.get(url("/en/results/", **FULL_DUAL, year="2027")).content.decode()
+    assert "We found 12 plans" in both and "We found 6 plans" in only_2027
+    assert "Plan year 2026" not in only_2027
+    ignored = client.get(url("/en/results/", **FULL_DUAL, year="1999")).content.decode()
+    assert "We found 12 plans" in ignored
