@@ -234,3 +234,28 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     list_filter = ["language", "status", "state"]
     list_select_related = ["state"]
     search_fields = ["term", "definition"]
+
+
+@admin.register(models.ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "kind",
+        "file_name",
+        "outcome",
+        "added",
+        "changed",
+        "unpublished",
+        "rejected",
+        "user",
+    ]
+    list_filter = ["kind", "outcome"]
+    list_select_related = ["user"]
+    search_fields = ["file_name", "checksum"]
+    readonly_fields = [f.name for f in models.ImportRun._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

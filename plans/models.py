@@ -396,6 +396,49 @@ class MedicaidPlan(Reviewed):
         return f"{self.name} ({self.state_id} {self.plan_year})"
 
 
+# --- Imports ---------------------------------------------------------------
+
+
+class ImportRun(models.Model):
+    """One run of an importer: what file, who, when, what it did (the audit of imports)."""
+
+    class Kind(models.TextChoices):
+        LANDSCAPE = "landscape", _("CMS MA Landscape")
+        CONTRACT_DIRECTORY = "contract_directory", _("CMS MA Contract Directory")
+        INTEGRATED_DSNPS = "integrated_dsnps", _("CMS integrated D-SNP list")
+        CATALOG = "catalog", _("Integrated Care Finder catalog CSV")
+        STAR_RATINGS = "star_ratings", _("CMS Star Ratings data")
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        DRY_RUN = "dry_run", _("Dry run (nothing changed)")
+        REJECTED = "rejected", _("Rejected (nothing changed)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("file name"), max_length=300)
+    checksum = models.CharField(_("SHA-256 of the file"), max_length=64)
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    states = models.JSONField(_("states covered"), default=list, blank=True)
+    plan_years = models.JSONField(_("plan years covered"), default=list, blank=True)
+    added = models.PositiveIntegerField(_("added"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    unpublished = models.PositiveIntegerField(_("unpublished"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected rows"), default=0)
+    report = models.TextField(_("report"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["kind", "checksum"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
 # --- Plans -----------------------------------------------------------------
 
 
@@ -561,6 +604,14 @@ class Plan(Reviewed):
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     tty = models.CharField(_("TTY"), max_length=30, blank=True, validators=[phone_validator])
     phone_hours = models.CharField(_("phone hours"), max_length=200, blank=True)
+    last_import = models.ForeignKey(
+        ImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("last import that changed it"),
+    )
 
     objects = PlanQuerySet.as_manager()
 
