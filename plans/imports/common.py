@@ -10,7 +10,7 @@ records the run (outside that transaction, so a rejected or dry run is recorded 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -240,6 +240,3 @@ class ImportCommand(BaseCommand):
         if report.rejected:
             raise CommandError(f"Import rejected: {len(report.rejected):,} bad rows.")
 
-
-def counted(values: Iterable[object]) -> int:
-    return sum(1 for _ in values)
