@@ -38,7 +38,7 @@ from finder.wizard import (
     query_string,
     wizard_state,
 )
-from plans.models import CardTerm, ContractRating, Plan, PlanKind
+from plans.models import CardTerm, ContractRating, DualCategory, Plan, PlanKind
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -328,6 +328,54 @@ def _answer_summary(answers: Mapping[str, str], ctx: ResultsContext) -> list[tup
 
 # --- Plans, compare, counselor -----------------------------------------------------
 
+_CATEGORY_LABELS = dict(DualCategory.choices)
+
+
+@dataclass(frozen=True)
+class PlanDescription:
+    plan: Plan
+    who_can_join: list[str]
+    services: list[str]
+
+
+def describe(plan: Plan) -> PlanDescription:
+    """A plan's eligibility rules and Medicaid services as plain sentences."""
+    who: list[str] = []
+    if plan.kind == PlanKind.DSNP:
+        if plan.dual_categories_from_state:
+            who.append(_("People with Medicare and the kinds of Medicaid the state allows."))
+        else:
+            labels = [
+                str(_CATEGORY_LABELS[c])
+                for c in DualCategory.values
+                if c in plan.own_dual_categories()
+            ]
+            who.append(_("People with Medicare and: %(kinds)s.") % {"kinds": "; ".join(labels)})
+    if plan.age_min is not None and plan.age_max is not None:
+        who.append(_("Ages %(low)s to %(high)s.") % {"low": plan.age_min, "high": plan.age_max})
+    elif plan.age_min is not None:
+        who.append(_("Age %(low)s or older.") % {"low": plan.age_min})
+    elif plan.age_max is not None:
+        who.append(_("Age %(high)s or younger.") % {"high": plan.age_max})
+    if plan.age_max is not None and plan.age_limits_at_enrollment:
+        who.append(_("The age limit applies when you join; members may stay after."))
+    if plan.requires_nursing_home_level_of_care:
+        who.append(_("The state must find that you need the level of care a nursing home gives."))
+    if plan.pace_waiting_list:
+        who.append(_("It has a waiting list."))
+    services = [
+        str(label)
+        for flag, label in (
+            (plan.covers_medicare_cost_sharing, _("Medicare costs (deductibles and copays)")),
+            (plan.covers_ltss, _("long-term care and help at home")),
+            (plan.covers_behavioral_health, _("mental health and substance use care")),
+            (plan.covers_home_health, _("home health")),
+            (plan.covers_medical_equipment, _("medical equipment")),
+        )
+        if flag
+    ]
+    return PlanDescription(plan=plan, who_can_join=who, services=services)
+
 
 def _published_plan(plan_year: int, plan_id: str) -> Plan:
     plan = (
@@ -353,6 +401,7 @@ def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpRespo
         "finder/plan.html",
         {
             "plan": plan,
+            "description": describe(plan),
             "rating": ratings.get(plan.contract_id),
             "answers": answers,
             "back_url": results_url(answers) if "county" in answers else None,
@@ -386,6 +435,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "finder/compare.html",
         {
             "plans": plans,
+            "descriptions": [describe(plan) for plan in plans],
             "ratings": ratings,
             "too_many": len(wanted) > MAX_COMPARE,
             "problems": problems,

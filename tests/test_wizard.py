@@ -258,3 +258,14 @@ def test_year_filter_from_october(client: Client, demo_catalog: None) -> None:
     assert "Plan year 2026" not in only_2027
     ignored = client.get(url("/en/results/", **FULL_DUAL, year="1999")).content.decode()
     assert "We found 12 plans" in ignored
+
+
+def test_plan_page_says_who_can_join_and_what_it_covers(client: Client, demo_catalog: None) -> None:
+    fide = client.get("/en/plans/2026/H9001-001/").content.decode()
+    assert "People with Medicare and: QMB Plus" in fide
+    assert "Medicare costs (deductibles and copays); long-term care" in fide
+    adults = client.get("/en/plans/2026/H9102-002/").content.decode()
+    assert "Ages 21 to 64." in adults and "members may stay after" in adults
+    pace = client.get("/en/plans/2026/H9104-001/").content.decode()
+    assert "Age 55 or older." in pace and "may stay after" not in pace
+    assert "It has a waiting list." in pace
