@@ -239,4 +239,3 @@ class ImportCommand(BaseCommand):
         self.stdout.write(report.text())
         if report.rejected:
             raise CommandError(f"Import rejected: {len(report.rejected):,} bad rows.")
-
