@@ -259,3 +259,11 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(models.LanguageTagline)
+class LanguageTaglineAdmin(admin.ModelAdmin):
+    list_display = ["language_name", "language_code", "state", "status", "last_reviewed"]
+    list_filter = ["status", "state"]
+    list_select_related = ["state"]
+    search_fields = ["language_name", "language_code", "text"]

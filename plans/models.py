@@ -896,6 +896,43 @@ class GlossaryTerm(Reviewed):
         return self.term
 
 
+class LanguageTagline(Reviewed):
+    """'Free interpreter help is available' in a language people read, national or per state.
+
+    Written in the language itself; the state's own list replaces the national default.
+    """
+
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, null=True, blank=True, related_name="taglines"
+    )
+    language_code = models.CharField(
+        _("language code"), max_length=12, help_text=_("BCP 47, for example vi or zh-Hant.")
+    )
+    language_name = models.CharField(_("language name, written in that language"), max_length=60)
+    text = models.TextField(_("tagline, written in that language"))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "language_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language_code"],
+                condition=Q(state__isnull=True),
+                name="tagline_unique_national",
+            ),
+            models.UniqueConstraint(
+                fields=["language_code", "state"],
+                condition=Q(state__isnull=False),
+                name="tagline_unique_per_state",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language_name} ({self.state_id or 'national'})"
+
+
 def catalog_has_sample_rows() -> bool:
     """True while demo rows exist: every public page then shows a 'sample data' banner."""
     return Plan.objects.filter(is_sample=True).exists()
