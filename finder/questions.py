@@ -85,7 +85,7 @@ COVERAGE = Question(
         Choice(
             "ma",
             _("A Medicare Advantage plan"),
-            _("A private plan, like an HMO or PPO, gives your Medicare."),
+            _("You get your Medicare through a private plan, like an HMO or PPO."),
         ),
         Choice(
             "dsnp",

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
@@ -97,6 +98,9 @@ def _render_step(
         "return_to_results": return_to_results,
         "state": state,
         "counselor": answers.get("counselor") == "1",
+        "zip_county_names": get_text_list(
+            [c.name for c in state.place.zip_counties] if state.place else [], _("or")
+        ),
         "selected_county": answers.get("county")
         or (state.place.county.fips if state.place else ""),
     }

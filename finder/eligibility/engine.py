@@ -28,6 +28,7 @@ _PLAN_YEAR_OVER = _(
     "There is no time left to join this plan before its year ends. Look at next year's "
     "plans instead."
 )
+_NO_PREMIUM = _("No monthly premium ($0).")
 _ASK_SHIP = _("Ask your SHIP whether another period lets you join sooner.")
 # People who get Extra Help automatically (DOMAIN.md): every full-benefit dual and QMB,
 # SLMB and QI enrollees. "msp" could be QDWI, which does not, so it gets the plain wording.
@@ -143,7 +144,9 @@ def premium_text(answers: Answers, plan: PlanFacts, state: StateFacts) -> Messag
 @lru_cache(maxsize=1024)
 def _premium_words(premium: Decimal, with_help: Decimal | None, *, automatic: bool) -> Message:
     # Cached like the rules' words: the lazy message is resolved only when rendered.
-    if with_help is None:
+    if premium == 0:
+        return _NO_PREMIUM
+    if with_help is None or with_help >= premium:
         return format_lazy(_("Monthly premium: {premium}."), premium=_money(premium))
     if automatic:
         return format_lazy(

@@ -115,8 +115,8 @@ def original_medicare_option(answers: Answers, state: StateFacts) -> OriginalMed
         points.append(
             format_lazy(
                 _(
-                    "In {state}, Medicaid does not pay Medicare deductibles and copays the way "
-                    "it does for QMBs in the states."
+                    "In {state}, Medicaid does not pay Medicare deductibles and copays for QMBs "
+                    "the way it does in the 50 states and DC."
                 ),
                 state=state.name,
             )

@@ -111,7 +111,7 @@ def _finding(
 CATEGORY_LABELS: Final[Mapping[str, Message]] = {
     "qmb_plus": _("QMB Plus"),
     "slmb_plus": _("SLMB Plus"),
-    "fbde": _("full Medicaid that is not QMB or SLMB (FBDE)"),
+    "fbde": _("full Medicaid that is not QMB or SLMB, called FBDE"),
     "qmb": _("QMB only"),
     "slmb": _("SLMB only"),
     "qi": _("QI"),
@@ -399,7 +399,7 @@ def plan_categories(plan: PlanFacts, state: StateFacts) -> frozenset[str]:
 def _full_only(categories: frozenset[str]) -> Message:
     return format_lazy(
         _(
-            "This plan is only for people with full Medicaid ({groups}). Many people don't "
+            "This plan is only for people with full Medicaid: {groups}. Many people don't "
             "know their Medicaid group, so check which one you have."
         ),
         groups=category_list(categories),
@@ -411,7 +411,7 @@ def _partial_only(categories: frozenset[str]) -> Message:
     return format_lazy(
         _(
             "This plan is only for people whose Medicaid pays only Medicare costs, through a "
-            "Medicare Savings Program ({groups}). Check which group you are in."
+            "Medicare Savings Program: {groups}. Check which group you are in."
         ),
         groups=category_list(categories),
     )
@@ -881,9 +881,10 @@ def _qmb_billing() -> tuple[Finding, ...]:
         "qmb_billing",
         "note",
         _(
-            "Because you have QMB, doctors, hospitals and pharmacies in this plan may not bill "
-            "you for Medicare deductibles, copays or coinsurance. If you get such a bill, call "
-            "the plan or 1-800-MEDICARE."
+            "You have QMB, so doctors, hospitals and other providers in this plan must not "
+            "bill you for deductibles, copays or coinsurance for Medicare Part A and Part B "
+            "care. Drug copays still apply. If you get such a bill, call the plan or "
+            "1-800-MEDICARE."
         ),
         ("qmb_billing",),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.http import HttpRequest
 from django.urls import translate_url
@@ -28,3 +30,12 @@ def get_item(mapping: object, key: str) -> object:
 @register.filter
 def without_counselor(query: str) -> str:
     return "&".join(part for part in query.split("&") if part and part != "counselor=1")
+
+
+@register.filter
+def money(amount: object) -> str:
+    """Dollars the way US Medicare materials write them in both languages: $1,234.50."""
+    try:
+        return f"${Decimal(str(amount)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return ""

@@ -57,6 +57,16 @@ def test_no_premium_known_no_text() -> None:
 
 
 def test_pace_premium_is_plain() -> None:
-    assert str(premium_text(answers(), pace(premium=Decimal("0")), state())) == (
-        "Monthly premium: $0.00."
+    assert str(premium_text(answers(), pace(premium=Decimal("5")), state())) == (
+        "Monthly premium: $5.00."
     )
+
+
+def test_a_zero_premium_is_said_once() -> None:
+    free = dsnp(premium=Decimal("0"), premium_with_extra_help=Decimal("0"))
+    assert str(premium_text(answers(), free, state())) == "No monthly premium ($0)."
+
+
+def test_extra_help_is_not_mentioned_when_it_would_not_lower_the_premium() -> None:
+    same = dsnp(premium=Decimal("12.00"), premium_with_extra_help=Decimal("12.00"))
+    assert str(premium_text(answers(), same, state())) == "Monthly premium: $12.00."
