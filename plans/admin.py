@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from plans import models
+from plans import admin_import, models
 
 
 @admin.register(models.State)
@@ -253,6 +254,21 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["file_name", "checksum"]
     readonly_fields = [f.name for f in models.ImportRun._meta.fields]
+    # Adds an "Import a file" button; runs are made by importing, never added by hand.
+    change_list_template = "admin/plans/importrun/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_file_view),
+                name="plans_importrun_import",
+            )
+        ]
+        return own + super().get_urls()
+
+    def import_file_view(self, request: HttpRequest) -> HttpResponse:
+        return admin_import.import_file(request, self)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
