@@ -778,6 +778,16 @@ class SupplementalBenefit(models.Model):
         return f"{self.get_kind_display()}: {self.description}"
 
 
+class ContractRatingQuerySet(models.QuerySet):
+    def newest_for(self, contract_ids: Iterable[str]) -> dict[str, ContractRating]:
+        """Each contract's newest Star Ratings year, with its measures: two queries."""
+        newest: dict[str, ContractRating] = {}
+        for rating in self.filter(contract_id__in=set(contract_ids)).order_by("star_year"):
+            newest[rating.contract_id] = rating
+        models.prefetch_related_objects(list(newest.values()), "measures")
+        return newest
+
+
 class ContractRating(models.Model):
     """CMS Star Ratings of a contract for one Star Ratings year (every plan of it shares them)."""
 
@@ -796,6 +806,17 @@ class ContractRating(models.Model):
     )
     part_d_text = models.CharField(_("Part D rating (CMS text)"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    snp = models.BooleanField(
+        _("offers a special needs plan"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "CMS's SNP flag: the contract offers at least one special needs plan. It does not "
+            "say which plans are D-SNPs."
+        ),
+    )
+
+    objects = ContractRatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract_id", "-star_year"]
@@ -813,6 +834,126 @@ class ContractRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_id} {self.star_year}"
+
+
+class MeasurePart(models.TextChoices):
+    HEALTH = "C", _("Health plan (Part C)")
+    DRUG = "D", _("Drug plan (Part D)")
+    # The Disenrollment Reasons Survey: CMS display data beside the stars, not a star measure.
+    DISENROLLMENT = "disenrollment", _("Why members left (survey)")
+
+
+class MeasureUnit(models.TextChoices):
+    PERCENT = "percent", _("percent")
+    CAHPS_SCORE = "cahps_score", _("member survey score, 0 to 100")
+    COMPLAINTS = "complaints_per_1000", _("complaints per 1,000 members per month")
+    STARS = "stars", _("stars only (CMS shows no number)")
+    SCORE = "score", _("score, 0 to 100")
+
+
+class ContractMeasure(models.Model):
+    """One Star Ratings measure of a contract in one Star Ratings year, as CMS published it.
+
+    Every plan of the contract shares it. The measure is known by ``measure_key``, a slug of
+    CMS's measure name, because CMS renumbers its codes between years (Complaints about
+    the Health Plan is C25 in 2024 and C28 in 2026). The reasons members gave for leaving
+    (Disenrollment Reasons Survey) are rows of part ``disenrollment``: they have the same
+    shape (a percent or CMS's text, per contract and year) and are read with the measures.
+    """
+
+    contract_id = models.CharField(_("contract ID"), max_length=5)
+    star_year = models.PositiveSmallIntegerField(_("Star Ratings year"))
+    measure_key = models.SlugField(
+        _("measure key"),
+        max_length=120,
+        help_text=_("A slug of CMS's measure name, the same in every year; Part D adds _part_d."),
+    )
+    measure_name = models.CharField(_("CMS measure name"), max_length=200)
+    measure_code = models.CharField(
+        _("CMS code in that year"), max_length=4, blank=True, help_text=_("For example C28.")
+    )
+    part = models.CharField(_("part"), max_length=13, choices=MeasurePart.choices)
+    value = models.DecimalField(_("value"), max_digits=9, decimal_places=4, null=True, blank=True)
+    value_text = models.CharField(
+        _("value as CMS wrote it"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example 76%, 0.15 or Plan too new to be measured."),
+    )
+    unit = models.CharField(_("unit"), max_length=20, choices=MeasureUnit.choices, blank=True)
+    higher_is_better = models.BooleanField(
+        _("higher is better"),
+        null=True,
+        blank=True,
+        help_text=_("Empty where it does not apply (stars only, reasons for leaving)."),
+    )
+    stars = models.PositiveSmallIntegerField(_("stars"), null=True, blank=True)
+    stars_text = models.CharField(_("stars (CMS text)"), max_length=100, blank=True)
+    data_period = models.CharField(
+        _("data period"),
+        max_length=60,
+        blank=True,
+        help_text=_("As CMS's file states it; empty where the file gives none."),
+    )
+    # The contract's summary ratings of the same year, joined on (contract, year) without a
+    # foreign-key column, so measures and ratings are loaded together in one query each.
+    rating = models.ForeignObject(
+        ContractRating,
+        on_delete=models.DO_NOTHING,
+        from_fields=["contract_id", "star_year"],
+        to_fields=["contract_id", "star_year"],
+        related_name="measures",
+        related_query_name="measure",
+    )
+
+    class Meta:
+        ordering = ["contract_id", "-star_year", "part", "measure_code", "measure_key"]
+        indexes = [models.Index(fields=["star_year", "measure_key"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract_id", "star_year", "measure_key"],
+                name="contract_measure_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__isnull=True) | Q(stars__gte=1, stars__lte=5),
+                name="contract_measure_stars_one_to_five",
+            ),
+            # Only Medicare Advantage contracts: the public pages show nothing else.
+            models.CheckConstraint(
+                condition=Q(contract_id__regex=r"^[HR][0-9]{4}$"),
+                name="contract_measure_ma_contract",
+            ),
+            models.CheckConstraint(
+                condition=Q(part__in=MeasurePart.values), name="contract_measure_part_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.star_year} {self.measure_name}"
+
+
+class MeasureMedian(models.Model):
+    """The national middle value of a measure across MA contracts in one Star Ratings year.
+
+    Computed by the Star Ratings import over every H and R contract with a number, so a
+    page can give context ("the middle MA contract had 0.16") in one small query.
+    """
+
+    star_year = models.PositiveSmallIntegerField(_("Star Ratings year"))
+    measure_key = models.SlugField(_("measure key"), max_length=120)
+    median = models.DecimalField(_("median"), max_digits=9, decimal_places=4)
+    contracts = models.PositiveIntegerField(_("MA contracts with a value"))
+
+    class Meta:
+        ordering = ["-star_year", "measure_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["star_year", "measure_key"], name="measure_median_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.star_year} {self.measure_key}: {self.median}"
 
 
 # --- Education -------------------------------------------------------------
