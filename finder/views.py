@@ -26,6 +26,7 @@ from django_htmx.middleware import HtmxDetails
 
 from finder import results as results_module
 from finder.eligibility import CITATIONS, Decision, Status
+from finder.quality import plan_quality
 from finder.questions import BY_NAME, QUESTIONS
 from finder.results import ResultsContext
 from finder.wizard import (
@@ -407,6 +408,7 @@ def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpRespo
             "plan": plan,
             "description": describe(plan),
             "rating": ratings.get(plan.contract_id),
+            "quality": plan_quality([plan], ratings)[plan.pk],
             "answers": answers,
             "back_url": results_url(answers) if "county" in answers else None,
             "counties": sorted((a.county for a in plan.service_areas.all()), key=lambda c: c.name),
@@ -441,6 +443,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "plans": plans,
             "descriptions": [describe(plan) for plan in plans],
             "ratings": ratings,
+            "qualities": plan_quality(plans, ratings),
             "too_many": len(wanted) > MAX_COMPARE,
             "problems": problems,
             "answers": answers,
