@@ -37,6 +37,7 @@ demo-data: venv messages
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_geography
 	DEBUG=true $(PY) manage.py load_demo_catalog
+	DEBUG=true $(PY) manage.py load_content
 
 run: demo-data
 	@echo "Serving Integrated Care Finder (sample data) at http://127.0.0.1:8000"

@@ -5,7 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
-from finder import api, views
+from finder import api, education, quality, views
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -21,4 +21,8 @@ urlpatterns += i18n_patterns(
     path("plans/<int:plan_year>/<str:plan_id>/", views.plan_detail, name="plan"),
     path("compare/", views.compare, name="compare"),
     path("counselor/", views.counselor, name="counselor"),
+    path("quality/<str:state>/", quality.state_quality, name="quality-state"),
+    path("learn/", education.learn_index, name="learn"),
+    path("learn/<slug:slug>/", education.article, name="learn-article"),
+    path("glossary/", education.glossary, name="glossary"),
 )
