@@ -12,3 +12,26 @@ document.addEventListener("htmx:afterSettle", function (event) {
     focus.focus();
   }
 });
+
+// The language link names the address the page was first served at. After htmx pushes
+// a new address (the next question, a new order of results), point it at that same
+// address in its own language, so switching keeps the place and the answers.
+document.addEventListener("htmx:pushedIntoHistory", function () {
+  var prefix = "/" + document.documentElement.lang + "/";
+  if (location.pathname.indexOf(prefix) !== 0) {
+    return;
+  }
+  var rest = location.pathname.slice(prefix.length) + location.search;
+  document.querySelectorAll(".language-switch a[hreflang]").forEach(function (link) {
+    link.setAttribute("href", "/" + link.getAttribute("hreflang") + "/" + rest);
+  });
+});
+
+// A page that arrives with errors (a tampered link, the counselor form) starts at its
+// error summary, as a question swapped in by htmx does.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary[tabindex]");
+  if (summary) {
+    summary.focus();
+  }
+});
