@@ -269,3 +269,11 @@ def test_plan_page_says_who_can_join_and_what_it_covers(client: Client, demo_cat
     pace = client.get("/en/plans/2026/H9104-001/").content.decode()
     assert "Age 55 or older." in pace and "may stay after" not in pace
     assert "It has a waiting list." in pace
+
+
+def test_aip_member_card_only_from_plan_year_2027(client: Client, demo_catalog: None) -> None:
+    this_year = client.get("/en/plans/2026/H9001-001/").content.decode()
+    next_year = client.get("/en/plans/2027/H9001-001/").content.decode()
+    assert "one appeals process with its Medicaid plan" in this_year
+    assert "member card" not in this_year
+    assert "one member card and one appeals process" in next_year
