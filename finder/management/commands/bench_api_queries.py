@@ -36,7 +36,7 @@ from plans.models import (
 
 STATE = "ZZ"
 COUNTY = "99001"
-ZIP = "99901"
+ZIP = "00000"  # no real ZIP: the benchmark runs beside the national geography
 QUERY = {
     "zip": ZIP,
     "county": COUNTY,
@@ -95,7 +95,7 @@ def build_catalog(size: int) -> None:
             Plan(
                 kind=PlanKind.PACE if pace else PlanKind.DSNP,
                 plan_year=2026 + n % 2,
-                contract_id=f"H{9000 + n // 500:04d}",
+                contract_id=f"R{9900 + n // 500:04d}",
                 pbp=f"{n % 500:03d}",
                 name=f"Benchmark Plan {n}",
                 organization=organizations[n % 40],
