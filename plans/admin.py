@@ -78,6 +78,23 @@ class ParentOrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class ContractInline(admin.TabularInline):
+    """The organization's contracts, as the imports wrote them (read only)."""
+
+    model = models.Contract
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["contract_id", "organization_type", "plan_type", "marketing_name", "enrollment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(models.Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "marketing_name", "parent", "is_pace", "is_sample"]
@@ -85,6 +102,45 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     search_fields = ["legal_name", "marketing_name", "parent__name"]
     autocomplete_fields = ["parent"]
+    inlines = [ContractInline]
+
+
+@admin.register(models.Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """Contracts are written by the MA Contract Directory and Landscape imports only."""
+
+    list_display = [
+        "contract_id",
+        "marketing_name",
+        "organization",
+        "organization_type",
+        "plan_type",
+        "is_pace_display",
+        "enrollment",
+        "effective_date",
+    ]
+    list_filter = ["organization_type", "plan_type"]
+    list_select_related = ["organization"]
+    search_fields = [
+        "contract_id",
+        "marketing_name",
+        "organization__legal_name",
+        "organization__marketing_name",
+    ]
+    readonly_fields = [f.name for f in models.Contract._meta.fields]
+
+    @admin.display(description=_("PACE"), boolean=True)
+    def is_pace_display(self, obj: models.Contract) -> bool:
+        return obj.is_pace
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(models.MedicaidPlan)

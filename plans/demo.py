@@ -19,6 +19,7 @@ from django.db import transaction
 
 from plans.models import (
     CardTerm,
+    Contract,
     County,
     MedicaidPlan,
     Organization,
@@ -57,6 +58,8 @@ def remove_demo_catalog() -> int:
     StateContact.objects.filter(is_sample=True).delete()
     StatePolicy.objects.filter(is_sample=True).delete()
     CardTerm.objects.filter(says__icontains="(sample wording)").delete()
+    # A contract someone recorded for a sample organization would protect it.
+    Contract.objects.filter(organization__is_sample=True).delete()
     Organization.objects.filter(is_sample=True).delete()
     ParentOrganization.objects.filter(
         name__startswith="Sample ", organizations__isnull=True, medicaid_plans__isnull=True

@@ -60,6 +60,12 @@ zip_validator = RegexValidator(r"^\d{5}$", _("A ZIP code is 5 digits."))
 contract_id_validator = RegexValidator(
     r"^[HR]\d{4}$", _("A contract ID is H or R followed by 4 digits, e.g. H1234.")
 )
+# What the MA Contract Directory lists as a contract: H (MA, cost and PACE), R (regional
+# PPO), E (employer direct), S (PDP) and X (LI NET, Medicare's Limited Income NET program).
+cms_contract_id_validator = RegexValidator(
+    r"^[EHRSX]\d{4}$",
+    _("A contract number is E, H, R, S or X followed by 4 digits, e.g. H1234."),
+)
 pbp_validator = RegexValidator(r"^\d{3}$", _("A plan (PBP) number is 3 digits, e.g. 005."))
 segment_validator = RegexValidator(r"^\d{3}$", _("A segment number is 3 digits, e.g. 000."))
 
@@ -437,6 +443,96 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+# --- Contracts -------------------------------------------------------------
+
+NATIONAL_PACE = "National PACE"
+
+
+class Contract(models.Model):
+    """A CMS contract (H1234) and the organization (legal entity) that holds it.
+
+    The MA Contract Directory import writes one per directory row, with CMS's facts about
+    the contract; the Landscape import adds the contracts of its D-SNPs that the directory
+    does not list yet (organization and marketing name only). Plans are joined to it by
+    their ``contract_id``: it is how an import that knows only a contract number finds
+    the plan's organization. One legal entity may hold many contracts (InnovAge's Total
+    Longterm Care, Inc. holds two PACE contracts, H0613 and H6079).
+    """
+
+    contract_id = models.CharField(
+        _("contract ID"),
+        max_length=5,
+        primary_key=True,
+        validators=[cms_contract_id_validator],
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("organization (legal entity)"),
+    )
+    organization_type = models.CharField(
+        _("organization type"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "As the MA Contract Directory writes it, for example Local CCP or National PACE. "
+            "Empty while the directory has not listed the contract."
+        ),
+    )
+    plan_type = models.CharField(
+        _("plan type"),
+        max_length=100,
+        blank=True,
+        help_text=_("As the MA Contract Directory writes it, for example HMO/HMOPOS."),
+    )
+    marketing_name = models.CharField(_("marketing name"), max_length=200, blank=True)
+    phone = models.CharField(
+        _("directory phone"), max_length=30, blank=True, validators=[phone_validator]
+    )
+    effective_date = models.DateField(_("contract effective date"), null=True, blank=True)
+    enrollment = models.PositiveIntegerField(
+        _("enrollment"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when CMS suppresses a small count (*) or gives none."),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    last_import = models.ForeignKey(
+        ImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        verbose_name=_("last import that changed it"),
+    )
+
+    class Meta:
+        ordering = ["contract_id"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contract_id__regex=r"^[EHRSX][0-9]{4}$"),
+                name="contract_id_format",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.marketing_name or self.organization}"
+
+    @property
+    def is_pace(self) -> bool:
+        """A PACE contract: CMS's organization type is National PACE."""
+        return self.organization_type.casefold() == NATIONAL_PACE.casefold()
+
+    @property
+    def listed_in_directory(self) -> bool:
+        """The MA Contract Directory has listed it (it always gives the organization
+        type; the Landscape never does), so the directory's facts are the ones kept."""
+        return bool(self.organization_type)
 
 
 # --- Plans -----------------------------------------------------------------

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
-from plans.models import Plan, PlanKind, ServiceArea
+from plans.models import Contract, Organization, Plan, PlanKind, ServiceArea
 from tests.factories import (
     CountyFactory,
     MedicaidPlanFactory,
+    OrganizationFactory,
     PlanFactory,
     ServiceAreaFactory,
     StateFactory,
@@ -150,3 +151,36 @@ def test_medicaid_plan_serving() -> None:
     medicaid_plan.service_area.add(county)
     MedicaidPlanFactory(state=county.state)
     assert list(type(medicaid_plan).objects.serving(county)) == [medicaid_plan]
+
+
+@pytest.mark.parametrize("contract_id", ["H123", "h1234", "90091", "A1234", "H123X"])
+def test_a_contract_number_is_a_cms_letter_and_four_digits(contract_id: str) -> None:
+    organization = OrganizationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contract.objects.create(contract_id=contract_id, organization=organization)
+    with pytest.raises(ValidationError) as error:
+        Contract(contract_id=contract_id, organization=organization).full_clean()
+    assert "contract_id" in error.value.message_dict
+
+
+def test_contracts_of_one_organization_and_pace() -> None:
+    innovage = OrganizationFactory(legal_name="Total Longterm Care, Inc.", is_pace=True)
+    for contract_id in ("H0613", "H6079"):
+        Contract(
+            contract_id=contract_id, organization=innovage, organization_type="National PACE"
+        ).full_clean()
+        Contract.objects.create(
+            contract_id=contract_id, organization=innovage, organization_type="National PACE"
+        )
+    li_net = Contract(
+        contract_id="X0001", organization=innovage, organization_type="LI NET Sponsor"
+    )
+    li_net.full_clean()  # the directory's LI NET contract is a contract too
+    assert [c.is_pace for c in innovage.contracts.all()] == [True, True]
+    assert not li_net.is_pace and li_net.listed_in_directory
+    assert not Contract(organization_type="").listed_in_directory
+    with pytest.raises(ValidationError, match="phone"):
+        Contract(contract_id="H0001", organization=innovage, phone="555-0100").full_clean()
+    # An organization that holds a contract cannot be deleted from under it.
+    with pytest.raises(models.ProtectedError), transaction.atomic():
+        Organization.objects.filter(pk=innovage.pk).delete()

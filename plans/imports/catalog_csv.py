@@ -17,7 +17,9 @@ Rules the import keeps:
   and counties not in the file are removed (and reported).
 - D-SNPs and their service areas come from the CMS Landscape: a plan row may only add
   what the Landscape lacks to a D-SNP already in the catalog. PACE plans (not in the
-  Landscape) are created here, with their organization found by contract.
+  Landscape) are created here, with their organization found by contract: the
+  ``Contract`` the MA Contract Directory import wrote, which also says whether the
+  contract is National PACE.
 - Every row goes through the model's ``full_clean()``, so the cross-field rules of
   ``Plan.clean()`` (exclusively aligned enrollment only with full-benefit categories,
   PACE from 55) give the same plain messages as the admin, named by row and column.
@@ -39,10 +41,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from plans.imports.common import ImportReport, RowError
-from plans.imports.contract_directory import organization_for_contract
+from plans.imports.contract_directory import find_contract, organization_for_contract
 from plans.models import (
     ALL_CATEGORIES,
     CardTerm,
+    Contract,
     County,
     DualCategory,
     MedicaidPlan,
@@ -242,7 +245,9 @@ REMOVED = "Removed from service areas (not in the file)"
 NEW_PARENTS = "Parent organizations added (check the spelling against the Contract Directory)"
 LANDSCAPE_NAMES = "D-SNP names or sponsors that differ from the catalog (the Landscape's are kept)"
 ZIPS_ELSEWHERE = "ZIP codes not known to reach their county (kept; check them)"
-NOT_PACE_ORGANIZATION = "PACE plans whose organization is not marked PACE in the catalog"
+NOT_PACE_ORGANIZATION = (
+    "PACE plans whose contract or organization is not PACE in the catalog (check them)"
+)
 CREATED_PACE = "PACE plans created from service_area rows (draft: review and publish them)"
 
 
@@ -462,6 +467,32 @@ def _parse_row(number: int, raw: dict[str, str], parsed: ParsedCatalog) -> Catal
 
 
 # --- Writing ------------------------------------------------------------------
+
+
+def contract_holder(contract_id: str) -> tuple[Organization | None, Contract | None]:
+    """The organization holding a contract, and the contract's ``Contract`` row if the
+    catalog has one (without it, the sponsor of the contract's latest plan)."""
+    contract = find_contract(contract_id)
+    if contract is not None:
+        return contract.organization, contract
+    return organization_for_contract(contract_id), None
+
+
+def not_pace(contract_id: str, organization: Organization, contract: Contract | None) -> str:
+    """Why a PACE plan under this contract looks wrong, or "" when it does not.
+
+    The Contract Directory's organization type of the contract decides when the directory
+    has listed it: a PACE organization may hold D-SNP contracts too (Fallon, CalOptima).
+    Otherwise the organization's PACE flag does.
+    """
+    if contract is not None and contract.listed_in_directory:
+        if contract.is_pace:
+            return ""
+        return (
+            f"{organization.legal_name} is not a PACE organization for contract {contract_id} "
+            f"(the Contract Directory lists it as {contract.organization_type})"
+        )
+    return "" if organization.is_pace else f"{organization.legal_name} is not a PACE organization"
 
 
 class _Importer:
@@ -745,6 +776,9 @@ class _Importer:
 
     def plan_organization(self, row: CatalogRow, existing: Plan | None) -> Organization | None:
         name = row["organization"]
+        if not name and existing is not None:
+            return existing.organization
+        contract = find_contract(row["contract_id"])
         if name:
             found = Organization.objects.filter(legal_name__iexact=name).first()
             if found is None:
@@ -754,10 +788,10 @@ class _Importer:
                     "(import the MA Contract Directory, or check the spelling)",
                 )
                 return None
-        elif existing is not None:
-            return existing.organization
         else:
-            found = organization_for_contract(row["contract_id"])
+            found = (
+                contract.organization if contract else organization_for_contract(row["contract_id"])
+            )
             if found is None:
                 self.reject(
                     row,
@@ -766,8 +800,11 @@ class _Importer:
                     "the organization's legal name",
                 )
                 return None
-        if not found.is_pace:
-            self.report.note(NOT_PACE_ORGANIZATION, f"{row['contract_id']}: {found.legal_name}")
+        if contract is not None and contract.organization_id != found.pk:
+            contract = None  # another organization's contract says nothing about this one
+        problem = not_pace(row["contract_id"], found, contract)
+        if problem:
+            self.report.note(NOT_PACE_ORGANIZATION, f"{row['contract_id']}: {problem}")
         return found
 
     def note_landscape_names(self, row: CatalogRow, plan: Plan) -> None:
@@ -836,7 +873,7 @@ class _Importer:
         if ("plan", *key) in self.rejected_keys:
             self.reject(row, f"{label}: its plan row was rejected")
             return None
-        organization = organization_for_contract(key[0])
+        organization, contract = contract_holder(key[0])
         if organization is None:
             self.reject(
                 row,
@@ -844,11 +881,11 @@ class _Importer:
                 f"{key[0]}: import the MA Contract Directory first, or add a plan row",
             )
             return None
-        if not organization.is_pace:
+        problem = not_pace(key[0], organization, contract)
+        if problem:
             self.reject(
                 row,
-                f"{label} is not in the catalog and {organization.legal_name} is not a PACE "
-                "organization: D-SNPs come from the CMS Landscape",
+                f"{label} is not in the catalog and {problem}: D-SNPs come from the CMS Landscape",
             )
             return None
         # PACE enrolls people 55 and older who need a nursing-home level of care
@@ -860,7 +897,11 @@ class _Importer:
             segment=key[2],
             plan_year=key[3],
             organization=organization,
-            name=organization.marketing_name or organization.legal_name,
+            # The contract's own marketing name: one organization may run PACE in two
+            # states under two names.
+            name=(contract.marketing_name if contract else "")
+            or organization.marketing_name
+            or organization.legal_name,
             age_min=55,
             requires_nursing_home_level_of_care=True,
             status=PublicationStatus.DRAFT,

@@ -26,6 +26,15 @@ from plans.models import ImportRun, catalog_has_sample_rows
 MAX_LISTED = 200
 
 
+def fold_name(name: str) -> str:
+    """A name as imports compare it: case and runs of whitespace ignored.
+
+    CMS writes one legal entity as ``HEALTHKEEPERS, INC.`` in one file (or on one
+    contract) and ``HealthKeepers,  Inc.`` in another; both are one organization.
+    """
+    return " ".join(name.split()).casefold()
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int  # 1-based line number in the file, the header being line 1

@@ -1,10 +1,13 @@
-"""Import the CMS MA Contract Directory: plan sponsors, PACE organizations, their parents.
+"""Import the CMS MA Contract Directory: contracts, plan sponsors, PACE organizations.
 
 The directory (``MA_Contract_directory_YYYY_MM.xlsx``, or a CSV of it) has one row per
-contract. The catalog's ``Organization`` is the legal entity (its legal name is unique),
-and one legal entity may hold many contracts (up to 21 in February 2026), so contracts
-are grouped by legal entity name, ignoring case and spacing (CMS spells some entities
-in capitals on one contract and in mixed case on another).
+contract, and each row becomes a ``Contract``: its number, the organization holding it,
+CMS's organization type (``National PACE`` marks PACE) and plan type, marketing name,
+directory phone, effective date and enrollment. The catalog's ``Organization`` is the
+legal entity (its legal name is unique), and one legal entity may hold many contracts
+(up to 21 in February 2026), so contracts are grouped into organizations by legal entity
+name, ignoring case and spacing (CMS spells some entities in capitals on one contract and
+in mixed case on another).
 
 Row rules (see docs/data-formats.md):
 - a contract number that is not a letter and four digits is skipped and reported, not
@@ -13,32 +16,45 @@ Row rules (see docs/data-formats.md):
   not a D-SNP or PACE contract the finder could show anyway, and the report names it;
 - a row without a legal entity name or organization type, a contract listed twice, or
   a name too long to store rejects the file, since those mean the file is broken;
-- a directory phone that is not in the form the catalog stores is left out and
-  reported; the organization keeps the phone it had.
+- a directory phone that is not in the form the catalog stores is reported: the
+  contract has no phone then, and the organization keeps the phone it had;
+- a Contract Effective Date that is not a date is reported and left empty.
 
-Until the catalog has a per-contract model, the contracts of each organization are kept
-in its ``source`` ("CMS MA Contract Directory (contracts H0001, H0002)"), and
-``organization_for_contract`` reads them back; see the note on that function.
+The directory owns the contracts it lists and their organizations: the Landscape import
+adds the contracts it sees that the directory has not listed yet, but never changes a
+listed one or its organization, so the two imports do not undo each other's values.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
-from plans.imports.common import ImportReport, RowError
+from plans.imports.common import ImportReport, RowError, fold_name
 from plans.imports.tabular import TableError, read_rows
-from plans.models import Organization, ParentOrganization, Plan, phone_validator
+from plans.models import (
+    NATIONAL_PACE,
+    Contract,
+    Organization,
+    ParentOrganization,
+    Plan,
+    phone_validator,
+)
 
-SOURCE_PREFIX = "CMS MA Contract Directory"
-PACE_TYPE = "national pace"
-# H (MA, cost and PACE), R (regional PPO), S (PDP), E (employer direct), X (LI NET).
+SOURCE = "CMS MA Contract Directory"
+# H (MA, cost and PACE), R (regional PPO), S (PDP), E (employer direct), X (LI NET):
+# the numbers ``Contract.contract_id`` accepts.
 CONTRACT_ID = re.compile(r"^[EHRSX]\d{4}$")
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
+BATCH_SIZE = 1000
 
 COLUMNS = {
     "legal_name": "Legal Entity Name",
@@ -46,6 +62,7 @@ COLUMNS = {
     "contract_id": "Contract Number",
     "organization_type": "Organization Type",
     "plan_type": "Plan Type",
+    "effective_date": "Contract Effective Date",
     "parent": "Parent Organization",
     "enrollment": "Enrollment",
     "phone": "Directory Contact Phone",
@@ -55,38 +72,57 @@ REQUIRED = ["legal_name", "marketing_name", "contract_id", "organization_type", 
 
 SKIPPED = "Contracts skipped (contract number malformed)"
 PHONES = "Directory phones not stored (not in the form 1-800-555-0100)"
+DATES = "Contract effective dates not understood (left empty)"
 DIFFERENCES = "Legal entities whose contracts differ (the lowest contract number's value is kept)"
 NOT_LISTED = "Organizations in the catalog that this directory does not list (left as they are)"
+CONTRACTS_NOT_LISTED = (
+    "Contracts in the catalog that this directory does not list (left as they are)"
+)
 SUMMARY = "Summary"
 BY_TYPE = "Contracts by organization type"
 
 _MAX_NAME = Organization._meta.get_field("legal_name").max_length or 200
-_MAX_SOURCE = Organization._meta.get_field("source").max_length or 300
+_MAX_SOURCE = Contract._meta.get_field("source").max_length or 300
+# What a contract's row says, in the order the fields are compared and written.
+_CONTRACT_FIELDS = [
+    "organization",
+    "organization_type",
+    "plan_type",
+    "marketing_name",
+    "phone",
+    "effective_date",
+    "enrollment",
+]
 
 
 @dataclass(frozen=True)
-class Contract:
+class DirectoryContract:
+    """One row of the directory: one contract."""
+
     row: int
     contract_id: str
     legal_name: str
     marketing_name: str
     organization_type: str
+    plan_type: str
     parent: str
     phone: str  # empty when the directory's phone cannot be stored
+    effective_date: datetime.date | None  # None when blank or not a date
     enrollment: int | None  # None when blank or suppressed ("*")
 
     @property
     def is_pace(self) -> bool:
-        return self.organization_type.casefold() == PACE_TYPE
+        return fold_name(self.organization_type) == fold_name(NATIONAL_PACE)
 
 
 @dataclass
 class ParsedDirectory:
     rows_read: int = 0
-    contracts: list[Contract] = field(default_factory=list)
+    contracts: list[DirectoryContract] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     phone_problems: list[str] = field(default_factory=list)
+    date_problems: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,56 +134,42 @@ class LegalEntity:
     parent: str
     is_pace: bool
     phone: str
-    contracts: tuple[Contract, ...]
+    contracts: tuple[DirectoryContract, ...]
 
     @property
     def contract_ids(self) -> list[str]:
         return [c.contract_id for c in self.contracts]
 
-    @property
-    def source(self) -> str:
-        return source_for_contracts(self.contract_ids)
-
-
-def source_for_contracts(contract_ids: Iterable[str]) -> str:
-    ids = sorted(contract_ids)
-    text = f"{SOURCE_PREFIX} (contracts {', '.join(ids)})"
-    while len(text) > _MAX_SOURCE and len(ids) > 1:
-        # Never seen (21 contracts fit easily); keep the text valid rather than fail.
-        ids = ids[:-1]
-        text = f"{SOURCE_PREFIX} (contracts {', '.join(ids)}, …)"
-    return text
-
-
-def contracts_in_source(source: str) -> list[str]:
-    match = re.fullmatch(rf"{re.escape(SOURCE_PREFIX)} \(contracts ([A-Z0-9, …]+)\)", source)
-    if not match:
-        return []
-    return [part for part in match.group(1).split(", ") if CONTRACT_ID.match(part)]
-
 
 def organization_for_contract(contract_id: str) -> Organization | None:
     """The organization holding a contract, for imports that know only the contract.
 
-    Stop-gap until the catalog records contracts (a ``Contract`` model with the contract
-    number, its organization and organization type): first the contracts the directory
-    import listed in the organization's ``source``, then the sponsor of the latest plan
-    of that contract. Sample rows never match.
+    The ``Contract`` row (written by this import, or by the Landscape for a contract the
+    directory has not listed yet); without one, the sponsor of the latest plan of that
+    contract. Sample rows never match.
     """
-    contract_id = contract_id.strip().upper()
-    candidates = Organization.objects.filter(
-        is_sample=False, source__startswith=SOURCE_PREFIX, source__contains=contract_id
-    )
-    for organization in candidates:
-        if contract_id in contracts_in_source(organization.source):
-            return organization
+    contract = find_contract(contract_id)
+    if contract is not None:
+        return contract.organization
     plan = (
-        Plan.objects.filter(contract_id=contract_id, is_sample=False)
+        Plan.objects.filter(contract_id=contract_id.strip().upper(), is_sample=False)
         .select_related("organization")
         .order_by("-plan_year")
         .first()
     )
     return plan.organization if plan else None
+
+
+def find_contract(contract_id: str) -> Contract | None:
+    """The catalog's ``Contract`` with this number, with its organization; never a sample
+    organization's."""
+    return (
+        Contract.objects.filter(
+            contract_id=contract_id.strip().upper(), organization__is_sample=False
+        )
+        .select_related("organization")
+        .first()
+    )
 
 
 # --- Parsing (no database) --------------------------------------------------
@@ -179,7 +201,9 @@ def parse_contract_directory(path: Path) -> ParsedDirectory:
     return parsed
 
 
-def _parse_row(number: int, cells: dict[str, str], parsed: ParsedDirectory) -> Contract | None:
+def _parse_row(
+    number: int, cells: dict[str, str], parsed: ParsedDirectory
+) -> DirectoryContract | None:
     contract_id = cells.get("contract_id", "").upper()
     legal_name = cells.get("legal_name", "")
     if not CONTRACT_ID.match(contract_id):
@@ -197,17 +221,23 @@ def _parse_row(number: int, cells: dict[str, str], parsed: ParsedDirectory) -> C
     for column in ("legal_name", "marketing_name", "parent"):
         if len(cells.get(column, "")) > _MAX_NAME:
             problems.append(f"{COLUMNS[column]} is longer than {_MAX_NAME} characters")
+    for column in ("organization_type", "plan_type"):
+        limit = Contract._meta.get_field(column).max_length or 100
+        if len(cells.get(column, "")) > limit:
+            problems.append(f"{COLUMNS[column]} is longer than {limit} characters")
     if problems:
         parsed.rejected.append(RowError(number, f"{contract_id}: {'; '.join(problems)}."))
         return None
-    return Contract(
+    return DirectoryContract(
         row=number,
         contract_id=contract_id,
         legal_name=legal_name,
         marketing_name=cells.get("marketing_name", ""),
         organization_type=cells["organization_type"],
+        plan_type=cells.get("plan_type", ""),
         parent=cells.get("parent", ""),
         phone=_phone(number, contract_id, cells, parsed),
+        effective_date=_effective_date(number, contract_id, cells, parsed),
         enrollment=_enrollment(cells.get("enrollment", "")),
     )
 
@@ -226,17 +256,35 @@ def _phone(number: int, contract_id: str, cells: dict[str, str], parsed: ParsedD
     return phone
 
 
+def _effective_date(
+    number: int, contract_id: str, cells: dict[str, str], parsed: ParsedDirectory
+) -> datetime.date | None:
+    # The CSV writes 01/01/2025; a workbook's date cell is read the same way.
+    text = cells.get("effective_date", "")
+    if not text:
+        return None
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    parsed.date_problems.append(f"row {number}, {contract_id}: {text!r}")
+    return None
+
+
 def _enrollment(text: str) -> int | None:
     # "*" is CMS's suppression of small counts (under 11); blank means not reported.
     cleaned = text.replace(",", "")
     return int(cleaned) if cleaned.isdigit() else None
 
 
-def group_by_legal_entity(contracts: Iterable[Contract]) -> tuple[list[LegalEntity], list[str]]:
+def group_by_legal_entity(
+    contracts: Iterable[DirectoryContract],
+) -> tuple[list[LegalEntity], list[str]]:
     """Fold contracts into legal entities; also list where their contracts disagree."""
-    groups: dict[str, list[Contract]] = defaultdict(list)
+    groups: dict[str, list[DirectoryContract]] = defaultdict(list)
     for contract in contracts:
-        groups[contract.legal_name.casefold()].append(contract)
+        groups[fold_name(contract.legal_name)].append(contract)
     entities = []
     differences = []
     for members in groups.values():
@@ -265,7 +313,7 @@ def group_by_legal_entity(contracts: Iterable[Contract]) -> tuple[list[LegalEnti
             if len(values) > 1:
                 shown = "; ".join(f"{getattr(c, attribute)!r} ({c.contract_id})" for c in members)
                 differences.append(f"{first.legal_name}: {label} {shown}")
-    entities.sort(key=lambda e: e.legal_name.casefold())
+    entities.sort(key=lambda e: fold_name(e.legal_name))
     return entities, differences
 
 
@@ -273,7 +321,8 @@ def group_by_legal_entity(contracts: Iterable[Contract]) -> tuple[list[LegalEnti
 
 
 def apply_contract_directory(report: ImportReport, path: Path) -> None:
-    """Parse the directory and upsert parents and organizations (inside ``run_import``)."""
+    """Parse the directory and upsert parents, organizations and contracts (inside
+    ``run_import``)."""
     parsed = parse_contract_directory(path)
     report.rows_read = parsed.rows_read
     for error in parsed.rejected:
@@ -288,29 +337,44 @@ def apply_contract_directory(report: ImportReport, path: Path) -> None:
     for item in parsed.skipped:
         report.note(SKIPPED, item)
 
-    parents = {p.name.casefold(): p for p in ParentOrganization.objects.all()}
+    parents = {fold_name(p.name): p for p in ParentOrganization.objects.all()}
     organizations: dict[str, list[Organization]] = defaultdict(list)
     for organization in Organization.objects.filter(is_sample=False):
-        organizations[organization.legal_name.casefold()].append(organization)
+        organizations[fold_name(organization.legal_name)].append(organization)
 
     seen: set[int] = set()
+    holders: dict[str, Organization] = {}  # contract number -> its organization
     for entity in entities:
         parent = _parent(report, entity, parents)
-        organization = _match(organizations.get(entity.legal_name.casefold(), []), entity)
+        organization = _match(organizations.get(fold_name(entity.legal_name), []), entity)
         if organization is not None:
             seen.add(organization.pk)
-        _upsert_organization(report, entity, organization, parent)
+        organization = _upsert_organization(report, entity, organization, parent)
+        if organization is not None:
+            holders.update(dict.fromkeys(entity.contract_ids, organization))
+    if report.rejected:
+        return
+    _upsert_contracts(report, parsed.contracts, holders)
     if report.rejected:
         return
 
     for item in parsed.phone_problems:
         report.note(PHONES, item)
+    for item in parsed.date_problems:
+        report.note(DATES, item)
     for item in differences:
         report.note(DIFFERENCES, item)
     for members in organizations.values():
         for organization in members:
             if organization.pk not in seen:
                 report.note(NOT_LISTED, organization.legal_name)
+    listed = {c.contract_id for c in parsed.contracts}
+    for contract_id, legal_name in (
+        Contract.objects.filter(organization__is_sample=False)
+        .exclude(contract_id__in=listed)
+        .values_list("contract_id", "organization__legal_name")
+    ):
+        report.note(CONTRACTS_NOT_LISTED, f"{contract_id} ({legal_name})")
 
 
 def _parent(
@@ -318,12 +382,12 @@ def _parent(
 ) -> ParentOrganization | None:
     if not entity.parent:
         return None
-    parent = parents.get(entity.parent.casefold())
+    parent = parents.get(fold_name(entity.parent))
     if parent is None:
         parent = ParentOrganization(name=entity.parent)
         parent.full_clean()
         parent.save()
-        parents[entity.parent.casefold()] = parent
+        parents[fold_name(entity.parent)] = parent
         report.added += 1
     return parent
 
@@ -341,7 +405,8 @@ def _upsert_organization(
     entity: LegalEntity,
     organization: Organization | None,
     parent: ParentOrganization | None,
-) -> None:
+) -> Organization | None:
+    """Write the organization; it is returned, or None when its row was rejected."""
     is_new = organization is None
     if organization is None:
         # An organization keeps the spelling it was created with; CMS varies the case.
@@ -352,24 +417,22 @@ def _upsert_organization(
     organization.is_pace = entity.is_pace
     if entity.phone:
         organization.phone = entity.phone
-    organization.source = entity.source
+    organization.source = SOURCE
     if not is_new and _facts(organization) == before:
         report.unchanged += 1
-        return
+        return organization
     try:
         organization.full_clean()
     except ValidationError as error:
         first = entity.contracts[0]
-        messages = "; ".join(
-            f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items()
-        )
-        report.reject(first.row, f"{first.contract_id} ({entity.legal_name}): {messages}")
-        return
+        report.reject(first.row, f"{first.contract_id} ({entity.legal_name}): {_plain(error)}")
+        return None
     organization.save()
     if is_new:
         report.added += 1
     else:
         report.changed += 1
+    return organization
 
 
 def _facts(organization: Organization) -> tuple[object, ...]:
@@ -380,6 +443,72 @@ def _facts(organization: Organization) -> tuple[object, ...]:
         organization.phone,
         organization.source,
     )
+
+
+def _upsert_contracts(
+    report: ImportReport,
+    contracts: list[DirectoryContract],
+    holders: dict[str, Organization],
+) -> None:
+    """One ``Contract`` per row; the row is the whole truth about its contract."""
+    existing = Contract.objects.in_bulk([c.contract_id for c in contracts])
+    source = f"{SOURCE} {report.file_name}"[:_MAX_SOURCE]
+    new: list[Contract] = []
+    changed: list[Contract] = []
+    for row in contracts:
+        contract = existing.get(row.contract_id)
+        is_new = contract is None
+        if contract is None:
+            contract = Contract(contract_id=row.contract_id)
+        differs = _assign(
+            contract,
+            {
+                "organization": holders[row.contract_id],
+                "organization_type": row.organization_type,
+                "plan_type": row.plan_type,
+                "marketing_name": row.marketing_name,
+                "phone": row.phone,
+                "effective_date": row.effective_date,
+                "enrollment": row.enrollment,
+            },
+        )
+        if not is_new and not differs:
+            report.unchanged += 1
+            continue
+        contract.source, contract.last_import = source, report.run
+        try:
+            # Without queries: the organization was just written, the number is unique.
+            contract.clean_fields(exclude=["organization", "last_import"])
+        except ValidationError as error:
+            report.reject(row.row, f"{row.contract_id}: {_plain(error)}")
+            continue
+        (new if is_new else changed).append(contract)
+    if report.rejected:
+        return
+    Contract.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    Contract.objects.bulk_update(
+        changed, [*_CONTRACT_FIELDS, "source", "last_import"], batch_size=BATCH_SIZE
+    )
+    report.added += len(new)
+    report.changed += len(changed)
+
+
+def _assign(obj: models.Model, values: dict[str, Any]) -> bool:
+    """Set the values that differ; True if any did."""
+    differs = False
+    for name, value in values.items():
+        if isinstance(value, models.Model):
+            if getattr(obj, f"{name}_id") != value.pk:
+                setattr(obj, name, value)
+                differs = True
+        elif getattr(obj, name) != value:
+            setattr(obj, name, value)
+            differs = True
+    return differs
+
+
+def _plain(error: ValidationError) -> str:
+    return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items())
 
 
 def _summarise(report: ImportReport, parsed: ParsedDirectory, entities: list[LegalEntity]) -> None:
@@ -394,7 +523,7 @@ def _summarise(report: ImportReport, parsed: ParsedDirectory, entities: list[Leg
     )
     report.note(
         SUMMARY,
-        f"{len(pace):,} PACE contracts (National PACE), held by "
+        f"{len(pace):,} National PACE contracts held by "
         f"{sum(1 for e in entities if e.is_pace):,} organizations; "
         f"PACE enrollment {pace_enrollment:,}.",
     )

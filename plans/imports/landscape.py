@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,9 +31,10 @@ from django.db import models
 from django.utils import timezone
 
 from plans.demo import remove_demo_catalog
-from plans.imports.common import ImportRefused, ImportReport, RowError
+from plans.imports.common import ImportRefused, ImportReport, RowError, fold_name
 from plans.imports.counties import CountyMatcher
 from plans.models import (
+    Contract,
     ContractRating,
     Organization,
     ParentOrganization,
@@ -670,6 +671,7 @@ _PLAN_VALIDATED_FIELDS = [
     "source",
 ]
 _ORGANIZATION_FIELDS = ["legal_name", "marketing_name", "source"]
+_CONTRACT_FIELDS = ["contract_id", "marketing_name", "source"]
 _RATING_FIELDS = [
     "contract_id",
     "star_year",
@@ -689,6 +691,15 @@ NOTE_UNKNOWN_CODES = (
 NOTE_CONFLICTS = "Rows of one plan disagree (plans left out; the catalog keeps what it had)"
 NOTE_UNPUBLISHED = "Plans unpublished (in the catalog, not in this file)"
 NOTE_BY_KIND = "Changes by kind"
+NOTE_DIRECTORY_HOLDER = (
+    "Contract Name differs from the legal entity the Contract Directory gives for the "
+    "contract (the directory's is kept)"
+)
+NOTE_CONTRACT_MOVED = (
+    "Contracts moved to the organization this file names (the Contract Directory has not "
+    "listed them)"
+)
+NOTE_CONTRACT_NAMES = "Contract names differ between rows of one contract (the first is used)"
 NOTE_LEVEL_DIFFERS = (
     "Integration level differs from the catalog's (kept: set by the integrated D-SNP list "
     "import or a reviewer)"
@@ -703,7 +714,9 @@ class _LandscapeImport:
         self.source = f"{SOURCE_PREFIX} {report.file_name}"[:300]
         self.plans: dict[tuple[int, str, str, str], _PlanInFile] = {}
         self.organizations: dict[str, tuple[str, str, int]] = {}  # legal name -> facts, row
-        self.parent_rows: dict[str, int] = {}  # parent name -> first row
+        self.contract_names: dict[str, tuple[str, int]] = {}  # contract -> legal name, row
+        self.contract_name_differences: set[tuple[str, str]] = set()
+        self.parent_rows: dict[str, int] = {}  # parent name (folded) -> first row
         self.organization_differences: set[tuple[str, str, str]] = set()
         self.ratings: dict[tuple[str, int], tuple[tuple[StarRating, ...], int]] = {}
         self.rating_conflicts: set[tuple[str, int]] = set()
@@ -712,7 +725,13 @@ class _LandscapeImport:
         self.unknown_states: Counter[str] = Counter()
         self.tallies = {
             kind: _Tally()
-            for kind in ("plans", "organizations", "parent organizations", "star ratings")
+            for kind in (
+                "plans",
+                "organizations",
+                "parent organizations",
+                "star ratings",
+                "contracts",
+            )
         }
         self.service_area_added = 0
         self.service_area_removed = 0
@@ -749,7 +768,19 @@ class _LandscapeImport:
         else:
             plan.counties.add(found.fips)
         organization = (row.marketing_name, row.parent_name, row.row)
-        self.parent_rows.setdefault(row.parent_name, row.row)
+        self.parent_rows.setdefault(fold_name(row.parent_name), row.row)
+        name, first_row = self.contract_names.setdefault(
+            row.contract_id, (row.contract_name, row.row)
+        )
+        if fold_name(name) != fold_name(row.contract_name) and (
+            (row.contract_id, row.contract_name) not in self.contract_name_differences
+        ):
+            self.contract_name_differences.add((row.contract_id, row.contract_name))
+            self.report.note(
+                NOTE_CONTRACT_NAMES,
+                f"{row.contract_id}: {name!r} (row {first_row}) vs {row.contract_name!r} "
+                f"(row {row.row})",
+            )
         known = self.organizations.setdefault(row.contract_name, organization)
         if known[:2] != organization[:2] and (row.contract_name, *organization[:2]) not in (
             self.organization_differences
@@ -817,8 +848,7 @@ class _LandscapeImport:
         covered_states: set[str],
         covered_years: set[int],
     ) -> None:
-        parents = self._parents(applied)
-        organizations = self._organizations(applied, parents)
+        organizations = self._organizations(applied)
         if self.report.rejected:
             return
         self._plans(applied, organizations, covered_states, covered_years)
@@ -826,48 +856,88 @@ class _LandscapeImport:
             return
         self._ratings(applied, covered_years)
 
-    def _parents(
-        self, applied: dict[tuple[int, str, str, str], _PlanInFile]
-    ) -> dict[str, ParentOrganization]:
-        tally = self.tallies["parent organizations"]
-        names = {
-            self.organizations[plan.first.contract_name][1]
-            for plan in applied.values()
-            if self.organizations[plan.first.contract_name][1]
-        }
-        existing = {p.name: p for p in ParentOrganization.objects.filter(name__in=names)}
-        new = [ParentOrganization(name=name) for name in sorted(names - existing.keys())]
-        for parent in new:
-            self._validate(parent, self.parent_rows[parent.name], ["name"])
-        ParentOrganization.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        tally.added, tally.unchanged = len(new), len(existing)
-        existing.update((parent.name, parent) for parent in new)
-        return existing
-
     def _organizations(
-        self,
-        applied: dict[tuple[int, str, str, str], _PlanInFile],
-        parents: dict[str, ParentOrganization],
+        self, applied: dict[tuple[int, str, str, str], _PlanInFile]
     ) -> dict[str, Organization]:
-        tally = self.tallies["organizations"]
-        names = {plan.first.contract_name for plan in applied.values()}
-        existing = {o.legal_name: o for o in Organization.objects.filter(legal_name__in=names)}
-        new, changed = [], []
-        for name in sorted(names):
-            marketing_name, parent_name, row = self.organizations[name]
-            parent = parents.get(parent_name) if parent_name else None
-            organization = existing.get(name)
-            if organization is None:
-                organization = Organization(
-                    legal_name=name, marketing_name=marketing_name, parent=parent
-                )
-                organization.source = self.source
-                self._validate(organization, row, _ORGANIZATION_FIELDS)
-                new.append(organization)
-                existing[name] = organization
+        """Each contract's organization (contract number -> organization).
+
+        Found through the contract's ``Contract`` row first, then by legal name (Contract
+        Name, case and spacing ignored), and only then made. The Contract Directory owns
+        the contracts it has listed and the organizations holding them: those are read,
+        never written, so the two imports never undo each other. The other contracts and
+        organizations are the Landscape's: it adds them and updates their names, but a
+        blank in the file never erases.
+        """
+        firsts: dict[str, LandscapeRow] = {}
+        for plan in applied.values():
+            firsts.setdefault(plan.first.contract_id, plan.first)
+        contracts = {
+            c.contract_id: c
+            for c in Contract.objects.filter(contract_id__in=list(firsts)).select_related(
+                "organization"
+            )
+        }
+        by_name: dict[str, list[Organization]] = defaultdict(list)
+        for organization in Organization.objects.order_by("pk"):
+            by_name[fold_name(organization.legal_name)].append(organization)
+        directory_owned = set(
+            Contract.objects.exclude(organization_type="").values_list("organization_id", flat=True)
+        )
+
+        holders: dict[str, Organization] = {}
+        # The organizations this import may write, each once, with the row that names it.
+        writable: dict[int, tuple[Organization, LandscapeRow]] = {}  # by id()
+        kept: set[int] = set()
+        for contract_id, row in sorted(firsts.items()):
+            contract = contracts.get(contract_id)
+            if contract is not None and contract.listed_in_directory:
+                organization = contract.organization
+                if fold_name(organization.legal_name) != fold_name(row.contract_name):
+                    self.report.note(
+                        NOTE_DIRECTORY_HOLDER,
+                        f"{contract_id}: this file {row.contract_name!r} (row {row.row}), "
+                        f"the directory {organization.legal_name!r}",
+                    )
+                holders[contract_id] = organization
+                kept.add(organization.pk)
                 continue
-            # A blank in the file never erases what another source (the Contract
-            # Directory) gave.
+            key = fold_name(row.contract_name)
+            organization = None
+            if contract is not None:
+                if fold_name(contract.organization.legal_name) == key:
+                    organization = contract.organization
+                else:
+                    self.report.note(
+                        NOTE_CONTRACT_MOVED,
+                        f"{contract_id}: from {contract.organization.legal_name!r} to "
+                        f"{row.contract_name!r} (row {row.row})",
+                    )
+            if organization is None:
+                organization = _same_name(by_name.get(key, []), row.contract_name)
+            if organization is None:
+                organization = Organization(legal_name=row.contract_name)
+                by_name[key].append(organization)
+            holders[contract_id] = organization
+            if organization.pk is not None and organization.pk in directory_owned:
+                kept.add(organization.pk)
+            else:
+                writable.setdefault(id(organization), (organization, row))
+
+        parents = self._parents(
+            self.organizations[row.contract_name][1] for _, row in writable.values()
+        )
+        tally = self.tallies["organizations"]
+        new, changed = [], []
+        for organization, row in writable.values():
+            marketing_name, parent_name, first = self.organizations[row.contract_name]
+            parent = parents.get(fold_name(parent_name)) if parent_name else None
+            if organization.pk is None:
+                organization.marketing_name, organization.parent = marketing_name, parent
+                organization.source = self.source
+                self._validate(organization, first, _ORGANIZATION_FIELDS)
+                new.append(organization)
+                continue
+            # A blank in the file never erases what another source gave.
             differs = False
             if marketing_name and organization.marketing_name != marketing_name:
                 organization.marketing_name = marketing_name
@@ -877,16 +947,73 @@ class _LandscapeImport:
                 differs = True
             if differs:
                 organization.source = self.source
-                self._validate(organization, row, _ORGANIZATION_FIELDS)
+                self._validate(organization, first, _ORGANIZATION_FIELDS)
                 changed.append(organization)
             else:
                 tally.unchanged += 1
+        tally.unchanged += len(kept)
         Organization.objects.bulk_create(new, batch_size=BATCH_SIZE)
         Organization.objects.bulk_update(
             changed, ["marketing_name", "parent", "source"], batch_size=BATCH_SIZE
         )
         tally.added, tally.changed = len(new), len(changed)
+        self._contracts(firsts, contracts, holders)
+        return holders
+
+    def _parents(self, names: Iterable[str]) -> dict[str, ParentOrganization]:
+        """Parents by folded name: found with case and spacing ignored, else added."""
+        tally = self.tallies["parent organizations"]
+        wanted = {fold_name(name): name for name in names if name}
+        existing: dict[str, ParentOrganization] = {}
+        for parent in ParentOrganization.objects.order_by("pk"):
+            key = fold_name(parent.name)
+            if key in wanted and (key not in existing or parent.name == wanted[key]):
+                existing[key] = parent
+        new = [ParentOrganization(name=wanted[key]) for key in sorted(wanted.keys() - existing)]
+        for parent in new:
+            self._validate(parent, self.parent_rows[fold_name(parent.name)], ["name"])
+        ParentOrganization.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        tally.added, tally.unchanged = len(new), len(existing)
+        existing.update((fold_name(parent.name), parent) for parent in new)
         return existing
+
+    def _contracts(
+        self,
+        firsts: dict[str, LandscapeRow],
+        contracts: dict[str, Contract],
+        holders: dict[str, Organization],
+    ) -> None:
+        """Record the contracts of the file's D-SNPs that the directory has not listed."""
+        tally = self.tallies["contracts"]
+        run = self.report.run
+        new, changed = [], []
+        for contract_id, row in sorted(firsts.items()):
+            contract = contracts.get(contract_id)
+            if contract is not None and contract.listed_in_directory:
+                tally.unchanged += 1
+                continue
+            values: dict[str, Any] = {"organization": holders[contract_id]}
+            if row.marketing_name:  # a blank never erases
+                values["marketing_name"] = row.marketing_name
+            if contract is None:
+                contract = Contract(contract_id=contract_id, **values)
+                new.append(contract)
+            elif _assign(contract, values):
+                changed.append(contract)
+            else:
+                tally.unchanged += 1
+                continue
+            contract.source, contract.last_import = self.source, run
+            self._validate(contract, row.row, _CONTRACT_FIELDS)
+        if self.report.rejected:
+            return
+        Contract.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        Contract.objects.bulk_update(
+            changed,
+            ["organization", "marketing_name", "source", "last_import"],
+            batch_size=BATCH_SIZE,
+        )
+        tally.added, tally.changed = len(new), len(changed)
 
     def _plans(
         self,
@@ -919,7 +1046,7 @@ class _LandscapeImport:
             row = found.first
             wanted: dict[str, Any] = {
                 "name": row.plan_name,
-                "organization": organizations[row.contract_name],
+                "organization": organizations[row.contract_id],
                 "integration_level": row.integration_level,
                 "is_aip": row.is_aip,
                 "zero_dollar_cost_sharing": row.zero_dollar_cost_sharing,
@@ -1120,6 +1247,15 @@ class _LandscapeImport:
             f"service-area counties: {self.service_area_added:,} added, "
             f"{self.service_area_removed:,} removed",
         )
+
+
+def _same_name(candidates: list[Organization], name: str) -> Organization | None:
+    """The organization of this legal name: the exact spelling first, then the first
+    made of the spellings that differ only in case or spacing."""
+    for organization in candidates:
+        if organization.legal_name == name:
+            return organization
+    return candidates[0] if candidates else None
 
 
 def _assign(obj: models.Model, values: dict[str, Any]) -> bool:

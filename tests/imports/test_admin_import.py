@@ -66,7 +66,7 @@ def test_upload_dry_run_then_confirm(admin_client: Client, upload_dir: Path) -> 
     dry = upload(admin_client)
     assert dry.status_code == 200
     assert "Dry run: CMS MA Contract Directory" in dry.text
-    assert "Would make 6 changes" in dry.text
+    assert "Would make 11 changes" in dry.text
     assert "Apply these changes" in dry.text
     assert not Organization.objects.exists()
     assert ImportRun.objects.get().outcome == ImportRun.Outcome.DRY_RUN
@@ -76,7 +76,7 @@ def test_upload_dry_run_then_confirm(admin_client: Client, upload_dir: Path) -> 
     done = confirm(admin_client, token_of(dry.text))
     assert done.status_code == 200
     assert "Imported: CMS MA Contract Directory" in done.text
-    assert "Made 6 changes" in done.text
+    assert "Made 11 changes" in done.text
     assert Organization.objects.count() == 3
     applied = ImportRun.objects.get(outcome=ImportRun.Outcome.APPLIED)
     assert applied.file_name == "contract_directory_small.csv"
@@ -172,7 +172,7 @@ def test_the_demo_blocks_applying_unless_removal_is_chosen(
     page = upload(admin_client, remove_demo="on")
     assert "The sample (demo) catalog is deleted first." in page.text
     done = confirm(admin_client, token_of(page.text))
-    assert "Made 6 changes" in done.text
+    assert "Made 11 changes" in done.text
     assert not Organization.objects.filter(is_sample=True).exists()
 
 

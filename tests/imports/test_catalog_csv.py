@@ -18,6 +18,7 @@ from plans.imports.catalog_csv import (
     LANDSCAPE_NAMES,
     NEW_PARENTS,
     NOT_IN_FILE,
+    NOT_PACE_ORGANIZATION,
     RECORDS,
     REMOVED,
     apply_catalog,
@@ -28,6 +29,7 @@ from plans.imports.common import ImportReport, run_import
 from plans.imports.contract_directory import apply_contract_directory
 from plans.models import (
     CardTerm,
+    Contract,
     ImportRun,
     MedicaidPlan,
     Organization,
@@ -145,7 +147,7 @@ def test_the_example_file_imports_every_record_kind(world: Plan) -> None:
 
     pace = Plan.objects.get(contract_id="H9901")
     assert pace.kind == PlanKind.PACE and pace.pace_waiting_list and pace.age_min == 55
-    # Found by contract: the directory import recorded H9901 on its organization.
+    # Found by contract: the directory import wrote H9901's Contract row.
     assert pace.organization.legal_name == "SUNRISE PACE OF TESTLAND, INC."
     assert dict(pace.service_areas.values_list("county_id", "zip_codes")) == {
         "12011": [],
@@ -244,6 +246,58 @@ def test_service_area_rows_create_a_pace_plan_found_by_contract(
     assert plan.name == "North Star PACE" and plan.age_min == 55
     assert plan.requires_nursing_home_level_of_care
     assert report.notes[CREATED_PACE] == ["H9905-001 (2026): North Star PACE"]
+
+
+def test_a_pace_plan_is_named_after_its_contract(world: Plan, tmp_path: Path) -> None:
+    # One PACE organization, two PACE contracts under two names (like InnovAge's).
+    sunrise = Organization.objects.get(legal_name="SUNRISE PACE OF TESTLAND, INC.")
+    Contract.objects.create(
+        contract_id="H9907",
+        organization=sunrise,
+        organization_type="National PACE",
+        marketing_name="Sunrise PACE West",
+    )
+    key = {"contract_id": "H9907", "pbp": "001", "segment": "000", "plan_year": "2026"}
+    report = run(write_rows(tmp_path, [{"record": "service_area", **key, "county": "12011"}]))
+    assert not report.rejected, report.text()
+    plan = Plan.objects.get(contract_id="H9907")
+    assert (plan.organization, plan.name) == (sunrise, "Sunrise PACE West")
+
+
+def test_a_pace_organizations_other_contract_makes_no_pace_plan(
+    world: Plan, tmp_path: Path
+) -> None:
+    # Like Fallon and CalOptima: a PACE organization also holds a D-SNP contract.
+    sunrise = Organization.objects.get(legal_name="SUNRISE PACE OF TESTLAND, INC.")
+    assert sunrise.is_pace
+    Contract.objects.create(
+        contract_id="H9906", organization=sunrise, organization_type="Local CCP"
+    )
+    key = {"contract_id": "H9906", "pbp": "001", "segment": "000", "plan_year": "2026"}
+    report = run(write_rows(tmp_path, [{"record": "service_area", **key, "county": "12011"}]))
+    assert report.rejected
+    assert (
+        "H9906-001-000 (2026) is not in the catalog and SUNRISE PACE OF TESTLAND, INC. is not a "
+        "PACE organization for contract H9906 (the Contract Directory lists it as Local CCP): "
+        "D-SNPs come from the CMS Landscape"
+    ) in report.text()
+    assert not Plan.objects.filter(contract_id="H9906").exists()
+    # A plan row may still make it (a reviewer's call), and the report says to check it.
+    row = _example(
+        "plan",
+        contract_id="H9906",
+        kind="pace",
+        name="Sunrise Extra",
+        organization="",
+        age_min="55",
+    )
+    report = run(write_rows(tmp_path, [row]))
+    assert not report.rejected, report.text()
+    assert Plan.objects.get(contract_id="H9906").organization == sunrise
+    assert report.notes[NOT_PACE_ORGANIZATION] == [
+        "H9906: SUNRISE PACE OF TESTLAND, INC. is not a PACE organization for contract H9906 "
+        "(the Contract Directory lists it as Local CCP)"
+    ]
 
 
 def test_a_service_area_replaces_the_old_one_and_says_what_went(

@@ -23,8 +23,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plans.imports.common import ImportRefused, ImportReport, run_import
+from plans.imports.contract_directory import apply_contract_directory
 from plans.imports.landscape import (
     LANDSCAPE_HEADER,
+    NOTE_CONTRACT_MOVED,
+    NOTE_DIRECTORY_HOLDER,
     LandscapeFile,
     LandscapeFileError,
     StarRating,
@@ -36,6 +39,7 @@ from plans.imports.landscape import (
     parse_three_digits,
 )
 from plans.models import (
+    Contract,
     ContractRating,
     County,
     ImportRun,
@@ -54,6 +58,8 @@ from tests.factories import (
     PlanFactory,
     ServiceAreaFactory,
 )
+from tests.imports.test_contract_directory import HEADER
+from tests.imports.test_contract_directory import write_csv as write_directory_csv
 
 FILES = Path(__file__).parent / "files"
 SMALL = FILES / "landscape_cy2026_small.csv"
@@ -285,6 +291,7 @@ def catalog_snapshot() -> dict[str, list[tuple[object, ...]]]:
         "areas": sorted(ServiceArea.objects.values_list("plan_id", "county_id", "zip_codes")),
         "organizations": sorted(Organization.objects.values_list()),
         "parents": sorted(ParentOrganization.objects.values_list()),
+        "contracts": sorted(Contract.objects.values_list()),
         "ratings": sorted(
             ContractRating.objects.values_list(
                 "contract_id", "star_year", "overall", "overall_text", "part_c", "part_d"
@@ -616,14 +623,15 @@ def test_first_import_of_the_small_file(geography: None) -> None:
     assert (report.rows_read, report.rows_kept) == (26, 22)
     assert report.states == {"FL", "PR", "VA", "CT", "AK", "LA", "NM"}
     assert report.plan_years == {2026}
-    # 8 plans, 7 organizations, 7 parents, 7 contract ratings
-    assert (report.added, report.changed, report.unpublished) == (29, 0, 0)
-    assert "Made 29 changes: 29 added, 0 changed, 0 unpublished (0 unchanged)." in report.text()
+    # 8 plans, 7 organizations, 7 parents, 7 contract ratings, 7 contracts
+    assert (report.added, report.changed, report.unpublished) == (36, 0, 0)
+    assert "Made 36 changes: 36 added, 0 changed, 0 unpublished (0 unchanged)." in report.text()
     assert report.notes["Changes by kind"] == [
         "plans: 8 added, 0 changed, 0 unchanged",
         "organizations: 7 added, 0 changed, 0 unchanged",
         "parent organizations: 7 added, 0 changed, 0 unchanged",
         "star ratings: 7 added, 0 changed, 0 unchanged",
+        "contracts: 7 added, 0 changed, 0 unchanged",
         "service-area counties: 22 added, 0 removed",
     ]
     assert "County names not matched (those service-area rows were skipped)" not in report.notes
@@ -653,6 +661,13 @@ def test_first_import_of_the_small_file(geography: None) -> None:
     assert choice.integration_level == "CO" and not choice.zero_dollar_cost_sharing
     assert (choice.premium, choice.premium_with_extra_help) == (Decimal("46.80"), Decimal("36.80"))
     assert choice.organization == hide.organization
+    # The Landscape records the contracts it sees, without the directory's facts.
+    sunrise_contract = Contract.objects.get(contract_id="H1001")
+    assert sunrise_contract.organization == hide.organization
+    assert sunrise_contract.marketing_name == "Sunrise Health"
+    assert sunrise_contract.organization_type == "" and not sunrise_contract.listed_in_directory
+    assert sunrise_contract.source == "CMS MA Landscape landscape_cy2026_small.csv"
+    assert sunrise_contract.last_import == report.run
 
     assert plan("H2002-003-000").integration_level == "FIDE"
     assert plan("H2002-003-000").premium_with_extra_help is None  # no Extra Help in PR
@@ -683,7 +698,7 @@ def test_first_import_of_the_small_file(geography: None) -> None:
 
     record = ImportRun.objects.get()
     assert record.kind == "landscape" and record.outcome == ImportRun.Outcome.APPLIED
-    assert (record.added, record.changed, record.unpublished, record.rejected) == (29, 0, 0, 0)
+    assert (record.added, record.changed, record.unpublished, record.rejected) == (36, 0, 0, 0)
     assert record.states == ["AK", "CT", "FL", "LA", "NM", "PR", "VA"]
     assert record.plan_years == [2026]
 
@@ -692,8 +707,8 @@ def test_reimporting_the_same_file_makes_no_changes(geography: None) -> None:
     run(SMALL)
     before = catalog_snapshot()
     report = run(SMALL)
-    assert report.changes == 0 and report.unchanged == 29
-    assert "Made 0 changes (29 unchanged)." in report.text()
+    assert report.changes == 0 and report.unchanged == 36
+    assert "Made 0 changes (36 unchanged)." in report.text()
     assert catalog_snapshot() == before
     # The plans still point at the run that last changed them.
     assert plan("H1001-001-000").last_import == ImportRun.objects.order_by("pk").first()
@@ -701,14 +716,15 @@ def test_reimporting_the_same_file_makes_no_changes(geography: None) -> None:
 
 def test_dry_run_reports_the_same_and_changes_nothing(geography: None) -> None:
     report = run(SMALL, dry_run=True)
-    assert (report.added, report.changed, report.unpublished) == (29, 0, 0)
-    assert "Would make 29 changes" in report.text()
+    assert (report.added, report.changed, report.unpublished) == (36, 0, 0)
+    assert "Would make 36 changes" in report.text()
     assert "Dry run: nothing was changed." in report.text()
     assert not Plan.objects.exists() and not Organization.objects.exists()
+    assert not Contract.objects.exists()
     assert not ContractRating.objects.exists() and not ParentOrganization.objects.exists()
     assert ImportRun.objects.get().outcome == ImportRun.Outcome.DRY_RUN
     real = run(SMALL)
-    assert (real.added, real.changed, real.unpublished) == (29, 0, 0)
+    assert (real.added, real.changed, real.unpublished) == (36, 0, 0)
 
 
 def test_a_rejected_row_changes_nothing(geography: None) -> None:
@@ -1034,10 +1050,10 @@ def test_real_data_refuses_to_mix_with_the_demo_catalog(
     assert Plan.objects.filter(is_sample=True).count() == samples
     # A dry run says what would happen once the demo is gone, and keeps the demo.
     dry = run(SMALL, dry_run=True)
-    assert dry.added == 29 and "Sample catalog" in dry.notes
+    assert dry.added == 36 and "Sample catalog" in dry.notes
     assert Plan.objects.filter(is_sample=True).count() == samples
     report = run(SMALL, remove_demo=True)
-    assert not report.rejected and report.added == 29
+    assert not report.rejected and report.added == 36
     assert not Plan.objects.filter(is_sample=True).exists()
     assert Plan.objects.count() == 8
 
@@ -1171,3 +1187,150 @@ def test_organization_names_that_differ_are_noted_once(geography: None, tmp_path
         "(row 2) vs 'Sunrise' / 'Sunrise Health Group, Inc.' (row 3)"
     ]
     assert Organization.objects.get().marketing_name == "Sunrise Health"
+
+
+# --- With the MA Contract Directory -----------------------------------------------
+# The directory owns the contracts it lists and the organizations holding them; the
+# Landscape finds a plan's organization through its contract, then by legal name with
+# case and spacing ignored, and never undoes what the directory wrote.
+
+DIRECTORY_ROW = {
+    "Legal Entity Name": "Sunrise Health Plan of Florida, Inc.",
+    "Organization\nMarketing Name": "Sunrise Medicare",
+    "Contract\nNumber": "H1001",
+    "Organization\nType": "Local CCP",
+    "Plan Type": "HMO/HMOPOS",
+    "Parent\nOrganization": "Sunrise Health Group, Inc.",
+    "Enrollment": "1200",
+    "Directory\nContact\nPhone": "1-800-555-0170",
+    "Directory\nContact\nPhone\nExt": "",
+}
+
+
+def run_directory(tmp_path: Path, *rows: dict[str, str]) -> ImportReport:
+    path = write_directory_csv(tmp_path, [[row[column] for column in HEADER] for row in rows])
+    return run_import(
+        kind=ImportRun.Kind.CONTRACT_DIRECTORY,
+        path=path,
+        apply=lambda report: apply_contract_directory(report, path),
+        dry_run=False,
+    )
+
+
+def directory_row(**fields: str) -> dict[str, str]:
+    row = dict(DIRECTORY_ROW)
+    for name, value in fields.items():
+        column = next(c for c in HEADER if " ".join(c.split()) == name)
+        row[column] = value
+    return row
+
+
+def test_directory_then_landscape_makes_no_duplicate_for_a_case_different_name(
+    geography: None, tmp_path: Path
+) -> None:
+    # The directory lists H1002 of the entity; the Landscape's H1001 is not listed yet, and
+    # the Landscape writes the entity's name in capitals with a double space.
+    run_directory(tmp_path, directory_row(**{"Contract Number": "H1002"}))
+    sponsor = Organization.objects.get()
+    path = write_landscape(
+        tmp_path / "landscape.csv",
+        [dsnp(contract_name="SUNRISE HEALTH PLAN OF  FLORIDA, INC.", parent="Sunrise Group")],
+    )
+    report = run(path)
+    assert not report.rejected, report.text()
+    assert Organization.objects.get() == sponsor  # found by legal name, folded
+    assert plan("H1001-001-000").organization == sponsor
+    sponsor.refresh_from_db()
+    # The directory's organization is not the Landscape's to change.
+    assert sponsor.legal_name == "Sunrise Health Plan of Florida, Inc."
+    assert sponsor.marketing_name == "Sunrise Medicare"
+    assert sponsor.parent.name == "Sunrise Health Group, Inc."
+    assert sponsor.source == "CMS MA Contract Directory"
+    assert not ParentOrganization.objects.filter(name="Sunrise Group").exists()
+    # The Landscape records H1001 for its organization, without the directory's facts.
+    new = Contract.objects.get(contract_id="H1001")
+    assert new.organization == sponsor and not new.listed_in_directory
+    assert report.notes["Changes by kind"][1] == "organizations: 0 added, 0 changed, 1 unchanged"
+    assert run(path).changes == 0
+
+
+def test_landscape_finds_the_organization_through_the_directory_contract(
+    geography: None, tmp_path: Path
+) -> None:
+    # CMS names the contract's holder differently in the two files: the directory wins.
+    run_directory(tmp_path, directory_row(**{"Legal Entity Name": "Sunrise Holdings, LLC"}))
+    holder = Organization.objects.get()
+    path = write_landscape(tmp_path / "landscape.csv", [dsnp()])
+    report = run(path)
+    assert plan("H1001-001-000").organization == holder
+    assert Organization.objects.count() == 1
+    assert report.notes[NOTE_DIRECTORY_HOLDER] == [
+        "H1001: this file 'SUNRISE HEALTH PLAN OF FLORIDA, INC.' (row 2), the directory "
+        "'Sunrise Holdings, LLC'"
+    ]
+    contract = Contract.objects.get()
+    assert (contract.organization_type, contract.marketing_name) == (
+        "Local CCP",
+        "Sunrise Medicare",
+    )
+    assert run(path).changes == 0
+
+
+def test_landscape_then_directory_do_not_flip_values(geography: None, tmp_path: Path) -> None:
+    landscape = write_landscape(tmp_path / "landscape.csv", [dsnp()])
+    run(landscape)
+    sponsor = Organization.objects.get()
+    assert sponsor.marketing_name == "Sunrise Health"
+
+    # The directory spells the entity in mixed case and has its own marketing name.
+    first = run_directory(tmp_path, DIRECTORY_ROW)
+    assert not first.rejected, first.text()
+    assert Organization.objects.get() == sponsor  # the spelling the catalog had is kept
+    # The organization and its contract (now listed: CMS's facts); the parent is found.
+    assert (first.added, first.changed) == (0, 2)
+    sponsor.refresh_from_db()
+    assert sponsor.legal_name == "SUNRISE HEALTH PLAN OF FLORIDA, INC."
+    assert sponsor.marketing_name == "Sunrise Medicare"
+    assert sponsor.phone == "1-800-555-0170"
+    contract = Contract.objects.get()
+    assert contract.listed_in_directory and contract.organization == sponsor
+    assert contract.marketing_name == "Sunrise Medicare" and contract.enrollment == 1200
+
+    snapshot = catalog_snapshot()
+    again = run(landscape)
+    assert again.changes == 0, again.text()
+    assert catalog_snapshot() == snapshot
+    assert run_directory(tmp_path, DIRECTORY_ROW).changes == 0
+    assert run(landscape).changes == 0
+    assert catalog_snapshot() == snapshot
+
+
+def test_a_landscape_contract_moves_when_the_file_names_another_entity(
+    geography: None, tmp_path: Path
+) -> None:
+    run(write_landscape(tmp_path / "first.csv", [dsnp()]))
+    report = run(
+        write_landscape(tmp_path / "second.csv", [dsnp(contract_name="Sunrise Holdings, LLC")])
+    )
+    moved = Contract.objects.get()
+    assert moved.organization.legal_name == "Sunrise Holdings, LLC"
+    assert plan("H1001-001-000").organization == moved.organization
+    assert report.notes[NOTE_CONTRACT_MOVED] == [
+        "H1001: from 'SUNRISE HEALTH PLAN OF FLORIDA, INC.' to 'Sunrise Holdings, LLC' (row 2)"
+    ]
+
+
+def test_landscape_parents_are_found_with_case_and_spacing_ignored(
+    geography: None, tmp_path: Path
+) -> None:
+    existing = ParentOrganization.objects.create(name="Sunrise Health Group, Inc.")
+    run(write_landscape(tmp_path / "caps.csv", [dsnp(parent="SUNRISE HEALTH  GROUP, INC.")]))
+    assert list(ParentOrganization.objects.all()) == [existing]
+    assert Organization.objects.get().parent == existing
+
+
+def test_a_blank_marketing_name_never_erases_a_contracts(geography: None, tmp_path: Path) -> None:
+    run(write_landscape(tmp_path / "first.csv", [dsnp()]))
+    report = run(write_landscape(tmp_path / "blank.csv", [dsnp(marketing_name="")]))
+    assert Contract.objects.get().marketing_name == "Sunrise Health"
+    assert report.changes == 0
