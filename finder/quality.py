@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
+from django.utils.text import get_text_list
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -534,6 +535,7 @@ def state_quality(request: HttpRequest, state: str) -> HttpResponse:
             "state": found,
             "state_name": _state_name(found),
             "years": years,
+            "years_text": get_text_list([str(y) for y in years], gettext("and")),
             "rows": rows,
             "headings": headings,
             "level": level,

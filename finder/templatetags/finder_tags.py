@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -39,3 +40,10 @@ def money(amount: object) -> str:
         return f"${Decimal(str(amount)):,.2f}"
     except (InvalidOperation, ValueError):
         return ""
+
+
+@register.filter
+def local_name(state: object) -> str:
+    """A state's name in the page's language (Spanish names where the catalog has one)."""
+    name_es = getattr(state, "name_es", "")
+    return name_es if get_language() == "es" and name_es else str(getattr(state, "name", state))
