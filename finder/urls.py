@@ -5,12 +5,29 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
-from finder import api, education, quality, views
+from finder import api, education, open_data, quality, views
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/eligibility", api.eligibility, name="api-eligibility"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
+    path("api/v1/plans", open_data.plans_json, name="api-plans"),
+    path("api/v1/plans.csv", open_data.plans_csv, name="api-plans-csv"),
+    path(
+        "api/v1/fhir/InsurancePlan",
+        open_data.fhir_insurance_plans,
+        name="fhir-insurance-plans",
+    ),
+    path(
+        "api/v1/fhir/InsurancePlan/<str:resource_id>",
+        open_data.fhir_insurance_plan,
+        name="fhir-insurance-plan",
+    ),
+    path(
+        "api/v1/fhir/Organization/<str:resource_id>",
+        open_data.fhir_organization,
+        name="fhir-organization",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
