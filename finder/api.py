@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from finder import results as results_module
 from finder.eligibility import CITATIONS, Decision, EnrollmentWindow, Finding
+from finder.open_data import plan_identity
 from finder.results import ResultsContext
 from plans.models import Plan
 
@@ -55,17 +56,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 def _plan(decision: Decision, plan: Plan) -> dict[str, Any]:
     return {
-        "id": plan.pk,
-        "cms_id": plan.cms_id,
-        "contract_id": plan.contract_id,
-        "pbp": plan.pbp,
-        "segment": plan.segment,
-        "plan_year": plan.plan_year,
-        "name": plan.name,
-        "kind": plan.kind,
-        "integration_level": plan.integration_level or None,
-        "aip": plan.is_aip,
-        "exclusively_aligned": plan.exclusively_aligned,
+        **plan_identity(plan),
         "status": decision.status.value,
         "reasons": [_finding(f) for f in decision.findings],
         "next_steps": [str(step) for step in decision.next_steps],

@@ -314,14 +314,8 @@ def _dual_categories(
     return {"source": "state_default", "categories": categories, "state_defaults": by_state}
 
 
-def plan_record(
-    plan: Plan, defaults: dict[str, list[str]], ratings: dict[str, ContractRating]
-) -> dict[str, Any]:
-    """One published plan as open data (docs/open-data.md; the OpenAPI CatalogPlan)."""
-    areas = list(plan.service_areas.all())
-    states = sorted({area.county.state_id for area in areas})
-    organization = plan.organization
-    medicaid = plan.aligned_medicaid_plan
+def plan_identity(plan: Plan) -> dict[str, Any]:
+    """The fields that name a plan and its kind, the same in every API response."""
     return {
         "id": plan.pk,
         "cms_id": plan.cms_id,
@@ -334,6 +328,19 @@ def plan_record(
         "integration_level": plan.integration_level or None,
         "aip": plan.is_aip,
         "exclusively_aligned": plan.exclusively_aligned,
+    }
+
+
+def plan_record(
+    plan: Plan, defaults: dict[str, list[str]], ratings: dict[str, ContractRating]
+) -> dict[str, Any]:
+    """One published plan as open data (docs/open-data.md; the OpenAPI CatalogPlan)."""
+    areas = list(plan.service_areas.all())
+    states = sorted({area.county.state_id for area in areas})
+    organization = plan.organization
+    medicaid = plan.aligned_medicaid_plan
+    return {
+        **plan_identity(plan),
         "aligned_medicaid_plan": (
             None
             if medicaid is None

@@ -13,10 +13,12 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from plans.demo import remove_demo_catalog
@@ -248,3 +250,21 @@ class ImportCommand(BaseCommand):
         self.stdout.write(report.text())
         if report.rejected:
             raise CommandError(f"Import rejected: {len(report.rejected):,} bad rows.")
+
+
+def assign_changed(obj: Model, values: dict[str, Any]) -> bool:
+    """Set on ``obj`` the values that differ from what it holds; True if any did.
+
+    Imports count a row as changed only when a value really changed, so that importing
+    the same file twice says "Made 0 changes".
+    """
+    differs = False
+    for name, value in values.items():
+        if isinstance(value, Model):
+            if getattr(obj, f"{name}_id") != value.pk:
+                setattr(obj, name, value)
+                differs = True
+        elif getattr(obj, name) != value:
+            setattr(obj, name, value)
+            differs = True
+    return differs

@@ -33,12 +33,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
 
-from plans.imports.common import ImportReport, RowError, fold_name
+from plans.imports.common import ImportReport, RowError, assign_changed, fold_name
 from plans.imports.tabular import TableError, read_rows
 from plans.models import (
     NATIONAL_PACE,
@@ -460,7 +458,7 @@ def _upsert_contracts(
         is_new = contract is None
         if contract is None:
             contract = Contract(contract_id=row.contract_id)
-        differs = _assign(
+        differs = assign_changed(
             contract,
             {
                 "organization": holders[row.contract_id],
@@ -491,20 +489,6 @@ def _upsert_contracts(
     )
     report.added += len(new)
     report.changed += len(changed)
-
-
-def _assign(obj: models.Model, values: dict[str, Any]) -> bool:
-    """Set the values that differ; True if any did."""
-    differs = False
-    for name, value in values.items():
-        if isinstance(value, models.Model):
-            if getattr(obj, f"{name}_id") != value.pk:
-                setattr(obj, name, value)
-                differs = True
-        elif getattr(obj, name) != value:
-            setattr(obj, name, value)
-            differs = True
-    return differs
 
 
 def _plain(error: ValidationError) -> str:

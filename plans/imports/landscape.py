@@ -31,7 +31,13 @@ from django.db import models
 from django.utils import timezone
 
 from plans.demo import remove_demo_catalog
-from plans.imports.common import ImportRefused, ImportReport, RowError, fold_name
+from plans.imports.common import (
+    ImportRefused,
+    ImportReport,
+    RowError,
+    assign_changed,
+    fold_name,
+)
 from plans.imports.counties import CountyMatcher
 from plans.models import (
     Contract,
@@ -998,7 +1004,7 @@ class _LandscapeImport:
             if contract is None:
                 contract = Contract(contract_id=contract_id, **values)
                 new.append(contract)
-            elif _assign(contract, values):
+            elif assign_changed(contract, values):
                 changed.append(contract)
             else:
                 tally.unchanged += 1
@@ -1108,7 +1114,7 @@ class _LandscapeImport:
                     f"{row.cms_id}: catalog {plan.integration_level}, this file {level} "
                     f"(row {row.row})",
                 )
-            differs = _assign(plan, wanted)
+            differs = assign_changed(plan, wanted)
             if differs or adding or removing:
                 plan.source, plan.last_reviewed, plan.last_import = self.source, self.today, run
                 self._validate(plan, row.row, _PLAN_VALIDATED_FIELDS)
@@ -1208,7 +1214,7 @@ class _LandscapeImport:
                 if not stars.blank:
                     values[prefix] = stars.value
                     values[f"{prefix}_text"] = stars.text
-            differs = _assign(rating, values)
+            differs = assign_changed(rating, values)
             if is_new or differs:
                 rating.source = self.source
                 self._validate(rating, self.ratings[(contract_id, year)][1], _RATING_FIELDS)
@@ -1256,20 +1262,6 @@ def _same_name(candidates: list[Organization], name: str) -> Organization | None
         if organization.legal_name == name:
             return organization
     return candidates[0] if candidates else None
-
-
-def _assign(obj: models.Model, values: dict[str, Any]) -> bool:
-    """Set the values that differ; True if any did."""
-    differs = False
-    for name, value in values.items():
-        if isinstance(value, models.Model):
-            if getattr(obj, f"{name}_id") != value.pk:
-                setattr(obj, name, value)
-                differs = True
-        elif getattr(obj, name) != value:
-            setattr(obj, name, value)
-            differs = True
-    return differs
 
 
 def apply_landscape(report: ImportReport, path: Path, *, states: set[str] | None = None) -> None:
