@@ -277,3 +277,13 @@ def test_aip_member_card_only_from_plan_year_2027(client: Client, demo_catalog: 
     assert "one appeals process with its Medicaid plan" in this_year
     assert "member card" not in this_year
     assert "one member card and one appeals process" in next_year
+
+
+def test_counselor_view_offers_a_link_to_reopen_the_answers(
+    client: Client, demo_catalog: None
+) -> None:
+    body = client.get(url("/en/results/", **FULL_DUAL, counselor="1")).content.decode()
+    match = re.search(r'<p class="reopen-link"><a href="([^"]+)"', body)
+    assert match
+    reopened = client.get(match.group(1).replace("&amp;", "&"))
+    assert reopened.status_code == 200 and "We found 12 plans" in reopened.content.decode()
