@@ -500,3 +500,11 @@ def test_every_example_in_the_format_document_parses(tmp_path: Path) -> None:
         assert not parsed.rejected, (block, parsed.rejected)
         seen.update(row.record for row in parsed.rows)
     assert seen == set(RECORDS)
+
+
+def test_header_is_exactly_the_columns_the_records_use() -> None:
+    # COLUMNS (the documented, ordered header) and RECORDS (what each record reads) are
+    # written out separately: this keeps them from drifting apart.
+    used = {column for spec in RECORDS.values() for column in spec.used}
+    assert set(COLUMNS) == used
+    assert len(COLUMNS) == len(set(COLUMNS))
