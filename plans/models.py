@@ -1173,3 +1173,20 @@ class LanguageTagline(Reviewed):
 def catalog_has_sample_rows() -> bool:
     """True while demo rows exist: every public page then shows a 'sample data' banner."""
     return Plan.objects.filter(is_sample=True).exists()
+
+
+# --- Catalog version -------------------------------------------------------
+
+
+class CatalogVersion(models.Model):
+    """A single counter, raised whenever what the public may see could have changed.
+
+    Public pages build their ETag and page-cache key from it, so publishing, an import
+    or an edit is visible on the very next request without purging any cache.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"catalog version {self.version}"
