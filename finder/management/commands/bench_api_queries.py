@@ -20,26 +20,11 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from plans.models import (
-    County,
-    MedicaidPlan,
-    Organization,
-    ParentOrganization,
-    Plan,
-    PlanKind,
-    PublicationStatus,
-    ServiceArea,
-    State,
-    StatePolicy,
-    ZipCounty,
-)
+from finder.synthetic_catalog import CatalogShape, SyntheticCatalog, build_catalog
+from plans.models import State
 
 STATE = "ZZ"
-COUNTY = "99001"
-ZIP = "00000"  # no real ZIP: the benchmark runs beside the national geography
-QUERY = {
-    "zip": ZIP,
-    "county": COUNTY,
+ANSWERS = {
     "medicare": "ab",
     "coverage": "original",
     "medicaid": "full",
@@ -56,72 +41,27 @@ class _Rollback(Exception):
     pass
 
 
-def build_catalog(size: int) -> None:
-    state = State.objects.create(code=STATE, fips="99", name="Benchmark State")
-    StatePolicy.objects.create(
-        state=state,
-        status=PublicationStatus.PUBLISHED,
-        dsnp_default_categories=["qmb_plus", "slmb_plus", "fbde", "qmb", "slmb"],
+def one_county_shape(size: int) -> CatalogShape:
+    """One state of 39 counties; every plan serves its first county. ``size`` plan rows,
+    one in ten PACE, spread over the two plan years in view on ANSWERS' date."""
+    distinct = max(1, size // 2)
+    pace = max(1, distinct // 10)
+    return CatalogShape(
+        states=((STATE, "99"),),
+        counties_per_state=39,
+        dsnps=max(1, distinct - pace),
+        pace=pace,
+        plan_years=(2026, 2027),
+        contract_base=9500,
+        max_service_area=12,
     )
-    county = County.objects.create(fips=COUNTY, state=state, name="Benchmark County")
-    others = County.objects.bulk_create(
-        County(fips=f"99{n:03d}", state=state, name=f"Other County {n}") for n in range(2, 40)
-    )
-    ZipCounty.objects.create(zip_code=ZIP, county=county)
-    parents = ParentOrganization.objects.bulk_create(
-        ParentOrganization(name=f"Benchmark Parent {n}") for n in range(20)
-    )
-    medicaid_plans = []
-    for n, parent in enumerate(parents[:8]):
-        medicaid_plan = MedicaidPlan.objects.create(
-            state=state,
-            plan_year=2026,
-            code=f"bench-{n}",
-            name=f"Benchmark Medicaid {n}",
-            parent=parent,
-            status=PublicationStatus.PUBLISHED,
-        )
-        medicaid_plan.service_area.set([county, *others[:10]])
-        medicaid_plans.append(medicaid_plan)
-    organizations = Organization.objects.bulk_create(
-        Organization(legal_name=f"Benchmark Sponsor {n}", parent=parents[n % 20]) for n in range(40)
-    )
-    plans = []
-    for n in range(size):
-        pace = n % 10 == 0
-        level = ("CO", "HIDE", "FIDE")[n % 3]
-        aligned = level == "FIDE"
-        plans.append(
-            Plan(
-                kind=PlanKind.PACE if pace else PlanKind.DSNP,
-                plan_year=2026 + n % 2,
-                contract_id=f"R{9900 + n // 500:04d}",
-                pbp=f"{n % 500:03d}",
-                name=f"Benchmark Plan {n}",
-                organization=organizations[n % 40],
-                integration_level="" if pace else level,
-                is_aip=aligned and not pace,
-                exclusively_aligned=aligned and not pace,
-                dual_categories_from_state=not (aligned and not pace),
-                enrolls_qmb_plus=aligned,
-                enrolls_fbde=aligned,
-                aligned_medicaid_plan=medicaid_plans[n % 8] if aligned and not pace else None,
-                age_min=55 if pace else None,
-                status=PublicationStatus.PUBLISHED,
-            )
-        )
-    created = Plan.objects.bulk_create(plans)
-    areas = []
-    for plan in created:
-        areas.append(ServiceArea(plan=plan, county=county))
-        areas += [ServiceArea(plan=plan, county=other) for other in others[: plan.pk % 12]]
-    ServiceArea.objects.bulk_create(areas)
 
 
-def measure(client: Client, path: str) -> tuple[int, float, int]:
+def measure(client: Client, path: str, catalog: SyntheticCatalog) -> tuple[int, float, int]:
+    query = {"zip": catalog.zip, "county": catalog.county, **ANSWERS}
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        response = client.get(path, QUERY)
+        response = client.get(path, query, secure=True)
         elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         raise CommandError(f"{path} answered {response.status_code}")
@@ -145,13 +85,14 @@ class Command(BaseCommand):
         for size in sizes:
             try:
                 with transaction.atomic(), override_settings(ALLOWED_HOSTS=["testserver"]):
-                    build_catalog(size)
+                    catalog = build_catalog(one_county_shape(size))
+                    rows = catalog.counts["plans"]
                     client = Client()
-                    measure(client, "/api/v1/eligibility")  # warm caches
-                    api_queries, api_ms, _ = measure(client, "/api/v1/eligibility")
-                    page_queries, page_ms, _ = measure(client, "/en/results/")
+                    measure(client, "/api/v1/eligibility", catalog)  # warm caches
+                    api_queries, api_ms, _ = measure(client, "/api/v1/eligibility", catalog)
+                    page_queries, page_ms, _ = measure(client, "/en/results/", catalog)
                     self.stdout.write(
-                        f"{size:>6} {api_queries:>12} {api_ms:>8.1f} "
+                        f"{rows:>6} {api_queries:>12} {api_ms:>8.1f} "
                         f"{page_queries:>13} {page_ms:>8.1f}"
                     )
                     counts.add((api_queries, page_queries))
