@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 .PHONY: help run test lint check-python venv demo-data messages clean
 
 help:
-	@echo "make run   - set up and serve the app with the demo catalog at http://127.0.0.1:8000"
+	@echo "make run   - set up and serve the app with the demo catalog at http://127.0.0.1:8000 (and the task worker)"
 	@echo "make test  - set up and run the whole test suite (on a throwaway PostgreSQL when installed)"
 	@echo "make lint  - ruff check and format check"
 
@@ -41,7 +41,8 @@ demo-data: venv messages
 
 run: demo-data
 	@echo "Serving Integrated Care Finder (sample data) at http://127.0.0.1:8000"
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "with the task worker that runs admin imports (python manage.py db_worker)"
+	DEBUG=true scripts/run-local 127.0.0.1:8000
 
 test: venv messages
 	@scripts/run-tests $(PYTEST_ARGS)
@@ -52,3 +53,16 @@ lint: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache db.sqlite3 staticfiles
+
+# Figures, not tests (README "Benchmarks"). The scripts start and stop their own
+# PostgreSQL and gunicorn on 127.0.0.1; each takes a few minutes.
+.PHONY: bench
+bench: venv
+	@DEBUG=true $(PY) manage.py migrate --noinput -v0
+	DEBUG=true $(PY) manage.py bench_page_queries
+	@echo
+	@echo "More benchmarks:"
+	@echo "  scripts/bench-postgres bench_page_queries  the query counts on PostgreSQL"
+	@echo "  scripts/bench-http    each page vs /healthz under wrk, page cache on and off"
+	@echo "  scripts/bench-load    200 req/s through the wizard's journey for 60 s"
+	@echo "  scripts/bench-fault   that load with PostgreSQL stopped for 10 s in the middle"

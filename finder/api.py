@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from finder import results as results_module
 from finder.eligibility import CITATIONS, Decision, EnrollmentWindow, Finding
@@ -90,7 +90,7 @@ def _single_values(request: HttpRequest) -> dict[str, str]:
     return {key: request.GET.getlist(key)[-1] for key in request.GET}
 
 
-@require_GET
+@require_safe
 def eligibility(request: HttpRequest) -> HttpResponse:
     params = _single_values(request)
     language = params.get("lang", "en")
@@ -163,6 +163,6 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-@require_GET
+@require_safe
 def openapi(request: HttpRequest) -> HttpResponse:
     return JsonResponse(json.loads(OPENAPI_PATH.read_text(encoding="utf-8")))

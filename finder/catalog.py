@@ -44,7 +44,7 @@ def published_policy(state: State) -> StatePolicy | None:
         policy = state.policy
     except StatePolicy.DoesNotExist:
         return None
-    return policy if policy.status == "published" else None
+    return policy if policy.is_public() else None
 
 
 def state_facts(

@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from finder.glossary import anchor, page_glossary
 from finder.safe_markdown import Resolver, render_inline
@@ -169,7 +169,7 @@ class TopicGroup:
     articles: list[Article]
 
 
-@require_GET
+@require_safe
 def learn_index(request: HttpRequest) -> HttpResponse:
     state = _state_from(request)
     articles = _prefer_state(
@@ -197,7 +197,7 @@ def learn_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     state = _state_from(request)
     rows = _prefer_state(
@@ -229,7 +229,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     state = _state_from(request)
     terms = sorted(

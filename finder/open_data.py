@@ -539,7 +539,7 @@ def _etag(request: HttpRequest, version: CatalogVersion, extra: Iterable[object]
     return f'"{digest}"'
 
 
-def _not_modified(request: HttpRequest, etag: str) -> bool:
+def not_modified(request: HttpRequest, etag: str) -> bool:
     header = request.headers.get("If-None-Match")
     if not header:
         return False
@@ -566,7 +566,7 @@ def _conditional(
     """A 304 from three small queries when the client has this version; else build it."""
     version = catalog_version()
     etag = _etag(request, version, extra)
-    if _not_modified(request, etag):
+    if not_modified(request, etag):
         response: HttpResponseBase = HttpResponseNotModified()
     else:
         response = build()

@@ -30,7 +30,7 @@ from django.utils.http import urlencode
 from django.utils.text import get_text_list
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from finder.eligibility import plan_years_in_view
 from plans.models import (
@@ -455,7 +455,7 @@ def _csv_safe(text: str) -> str:
     return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
 
 
-@require_GET
+@require_safe
 def state_quality(request: HttpRequest, state: str) -> HttpResponse:
     """Every published D-SNP of a state, current plan years, with the quality measures."""
     found = State.objects.filter(code=state.upper()[:2]).first() if len(state) == 2 else None

@@ -71,7 +71,7 @@ def render_inline(
             if url is None:
                 out.append(str(label))  # an unsafe or unknown target: keep only the words
             else:
-                external = ' rel="noreferrer"' if url.startswith("http") else ""
+                external = ' rel="noopener noreferrer"' if url.startswith("http") else ""
                 out.append(f'<a href="{escape(url)}"{external}>{label}</a>')
         position = match.end()
     out.append(plain(text[position:]))

@@ -74,7 +74,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, with the state dashboard as its front page.
+    "plans.admin_config.FinderAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -91,7 +92,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Near the top: a database outage below becomes a plain bilingual 503 page.
+    "finder.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session, locale, CSRF and message middleware: it must see every cookie
+    # and Vary they add before it keeps a public page.
+    "finder.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Above LocaleMiddleware so it runs after it: open data varies on nothing but encoding.
     "finder.open_data.OpenDataHeadersMiddleware",
@@ -102,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Below the CSP middleware, so it can give admin URLs their own policy first.
+    "finder.security.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records the admin user on every history row.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -202,9 +210,12 @@ STORAGES = {
 # --- Security -------------------------------------------------------------
 from django.utils.csp import CSP  # noqa: E402
 
+# Public pages carry no inline script or style, so their policy has no nonce: a page
+# kept by a cache stays valid for everyone. The admin's templates use nonces; admin
+# URLs get ADMIN_CSP instead (finder/security.py).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "frame-ancestors": [CSP.NONE],
@@ -212,10 +223,24 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.NONCE],
+    # The one inline style attribute of the history pages (django-simple-history's
+    # `style="border-top: 0"`), allowed by its hash and nothing else.
+    "style-src": [
+        CSP.SELF,
+        CSP.NONCE,
+        CSP.UNSAFE_HASHES,
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+    ],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Nothing in the admin reads the CSRF cookie from JavaScript (its forms carry the token).
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -229,6 +254,29 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 # The admin lives at a configurable path so it is not at the well-known /admin/.
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+# Only the admin uses a session or a CSRF token: its cookies are never even sent with a
+# public page, which stays anonymous and cacheable for a signed-in reviewer too.
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = f"/{ADMIN_URL}"
+# Probes often speak plain HTTP to the process (finder/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# HSTS preload is the domain owner's commitment (the preload list covers every subdomain
+# and takes months to leave), not a code default: opt in with SECURE_HSTS_PRELOAD=true.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# --- Public page caching (finder/page_cache.py, docs/decisions.md) -----------
+# The server-side copy of public pages; off to measure or debug without it.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# How long a kept page may live. Correctness does not depend on it (the key carries the
+# catalog version and the day); it only bounds memory spent on entries no key reaches.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
+# Seconds browsers and shared caches may reuse a page without asking; 0 = revalidate
+# each time (a 304 when nothing changed).
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 0, minimum=0)
+CACHES = {
+    # Per process: each gunicorn worker keeps its own copies. Nothing needs purging.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+}
 
 # --- Product --------------------------------------------------------------
 # Where "report a problem with this information" links send mail (no personal data asked).
@@ -241,6 +289,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes reports every successful login and cleanup at INFO; lockouts, the part
+    # that matters, are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Account safety (django-axes) -----------------------------------------
@@ -250,3 +301,24 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# --- Background tasks -----------------------------------------------------
+# Imports started in the admin run on a task worker (`python manage.py db_worker`), never
+# inside a web request. "database" keeps the queue in the app's own database, so a worker
+# needs no other service; "immediate" runs each task at once inside the request that
+# queued it (tests, or a trial without a worker).
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env_str("TASKS_BACKEND", "").strip().lower() or "database"
+if _tasks_backend not in _TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database or immediate, not {env_str('TASKS_BACKEND', '')!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend]}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The worker looks for tasks once a second in an exclusive transaction and stops
+    # when that waits longer than this for another writer (storing a large admin upload
+    # takes seconds); SQLite's default is 5 seconds.
+    DATABASES["default"]["OPTIONS"]["timeout"] = 30

@@ -5,10 +5,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
-from finder import api, education, open_data, quality, views
+from finder import api, education, health, open_data, quality, views
+
+# A lost database anywhere becomes the plain 503 page, else Django's static 500 page.
+handler500 = "finder.outage.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("api/v1/eligibility", api.eligibility, name="api-eligibility"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
     path("api/v1/plans", open_data.plans_json, name="api-plans"),

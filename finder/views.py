@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
@@ -51,7 +51,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-@require_GET
+@require_safe
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "finder/start.html", {"first_step": STEPS[0]})
 
@@ -114,7 +114,7 @@ def _render_step(
     return response
 
 
-@require_GET
+@require_safe
 def step(request: HtmxHttpRequest, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404("No such question")
@@ -142,7 +142,7 @@ def step(request: HtmxHttpRequest, step: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def wizard_next(request: HtmxHttpRequest) -> HttpResponse:
     """Where each question's form goes: check the answer, then show what comes next."""
     today = _today()
@@ -270,7 +270,7 @@ def _step_of(errors: Mapping[str, Any]) -> str | None:
     return next((s for s in STEPS if s in errors), None)
 
 
-@require_GET
+@require_safe
 def results(request: HtmxHttpRequest) -> HttpResponse:
     answers = answers_from(request.GET)
     outcome = results_module.build(answers, today=_today())
@@ -396,7 +396,7 @@ def _published_plan(plan_year: int, plan_id: str) -> Plan:
     return plan
 
 
-@require_GET
+@require_safe
 def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpResponse:
     plan = _published_plan(plan_year, plan_id)
     answers = answers_from(request.GET)
@@ -420,7 +420,7 @@ def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpRespo
 MAX_COMPARE = 3
 
 
-@require_GET
+@require_safe
 def compare(request: HttpRequest) -> HttpResponse:
     answers = answers_from(request.GET)
     wanted = [p for p in request.GET.getlist("plan") if p][: MAX_COMPARE + 1]
@@ -453,7 +453,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def counselor(request: HttpRequest) -> HttpResponse:
     """One page with every question, for SHIP counselors; lookup by contract-PBP."""
     answers = answers_from(request.GET)

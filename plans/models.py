@@ -9,13 +9,17 @@ misread; ``clean()`` repeats them with plain messages for forms.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Self
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # --- Shared vocabularies ---------------------------------------------------
 
@@ -88,7 +92,10 @@ def validate_zip_list(value: Iterable[str]) -> None:
 
 
 class Reviewed(models.Model):
-    """Publication workflow and provenance shared by everything shown to the public."""
+    """Publication workflow and provenance shared by everything shown to the public.
+
+    Admin-only fields carry plain English labels: the admin is not translated.
+    """
 
     status = models.CharField(
         _("status"),
@@ -103,15 +110,67 @@ class Reviewed(models.Model):
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Demo row: never real, always labelled.")
     )
+    publish_from = models.DateField(
+        "shown to the public from",
+        null=True,
+        blank=True,
+        help_text=(
+            "Leave empty to show it as soon as it is published. Next year's plans are "
+            "usually scheduled for October 1, when CMS shows them too."
+        ),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="submitted for review by",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="published by",
+    )
+    reviewed_at = models.DateTimeField("published at", null=True, blank=True)
+    # Every Reviewed model keeps every version: who, when, before and after (the audit).
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
 
+    def is_public(self, today: date | None = None) -> bool:
+        """What ``published()`` selects, for one row already in hand."""
+        if self.status != PublicationStatus.PUBLISHED:
+            return False
+        return self.publish_from is None or self.publish_from <= (today or timezone.localdate())
+
+    def review_overdue(self, today: date | None = None) -> bool:
+        """Published and not checked for 12 months (or never): flagged for a reviewer."""
+        if self.status != PublicationStatus.PUBLISHED:
+            return False
+        if self.last_reviewed is None:
+            return True
+        today = today or timezone.localdate()
+        return self.last_reviewed < today - timedelta(days=365)
+
 
 class ReviewedQuerySet(models.QuerySet):
     def published(self) -> Self:
-        """Only rows a reviewer has published: the only rows public pages may show."""
-        return self.filter(status=PublicationStatus.PUBLISHED)
+        """Only rows a reviewer has published and whose scheduled date has come: the only
+        rows public pages may show."""
+        return self.filter(status=PublicationStatus.PUBLISHED).filter(
+            Q(publish_from__isnull=True) | Q(publish_from__lte=timezone.localdate())
+        )
+
+    def review_overdue(self, today: date | None = None) -> Self:
+        today = today or timezone.localdate()
+        return self.filter(status=PublicationStatus.PUBLISHED).filter(
+            Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=today - timedelta(days=365))
+        )
 
 
 # --- Geography -------------------------------------------------------------
@@ -203,6 +262,7 @@ class CardTerm(models.Model):
         _("category"), max_length=10, choices=[*DualCategory.choices, ("none", _("Not Medicaid"))]
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["state", "sort_order", "says"]
@@ -405,8 +465,39 @@ class MedicaidPlan(Reviewed):
 # --- Imports ---------------------------------------------------------------
 
 
+class ImportUpload(models.Model):
+    """A file uploaded in the admin, kept until the task worker has imported it.
+
+    Held in the database, not on a disk, so that a worker on any machine reads what any
+    web server received. The dry run and the import it confirms share one upload, so
+    what is applied is byte for byte what the dry run reported on; the task deletes it
+    once it is no longer needed (``plans.tasks``).
+    """
+
+    content = models.BinaryField("file contents")
+    checksum = models.CharField("SHA-256 of the file", max_length=64)
+    remove_demo = models.BooleanField("delete the sample catalog first", default=False)
+    # A state reviewer's upload may touch only their states (empty: a national admin's).
+    limit_states = models.JSONField("only these states", default=list, blank=True)
+    uploaded_at = models.DateTimeField("uploaded", auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Upload {self.checksum[:12]} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
 class ImportRun(models.Model):
-    """One run of an importer: what file, who, when, what it did (the audit of imports)."""
+    """One run of an importer: what file, who, when, what it did (the audit of imports).
+
+    A run from a management command is recorded when it is done. A run started in the
+    admin is queued for the task worker first, so ``state`` says where it is; ``outcome``
+    says what a finished run did.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed (nothing changed)"
 
     class Kind(models.TextChoices):
         LANDSCAPE = "landscape", _("CMS MA Landscape")
@@ -428,7 +519,10 @@ class ImportRun(models.Model):
     )
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    # Finished is the default because the commands record a run only once it is done.
+    state = models.CharField("state", max_length=10, choices=State.choices, default=State.FINISHED)
+    # Empty until the run has finished.
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     states = models.JSONField(_("states covered"), default=list, blank=True)
     plan_years = models.JSONField(_("plan years covered"), default=list, blank=True)
     added = models.PositiveIntegerField(_("added"), default=0)
@@ -436,6 +530,17 @@ class ImportRun(models.Model):
     unpublished = models.PositiveIntegerField(_("unpublished"), default=0)
     rejected = models.PositiveIntegerField(_("rejected rows"), default=0)
     report = models.TextField(_("report"), blank=True)
+    upload = models.ForeignKey(
+        ImportUpload,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="runs",
+        verbose_name="uploaded file (kept until imported)",
+    )
+    # The django.tasks result of an admin run, for finding it among the worker's tasks.
+    task_id = models.CharField("task result ID", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -708,6 +813,21 @@ class Plan(Reviewed):
         related_name="plans",
         verbose_name=_("last import that changed it"),
     )
+    # Plan-year rollover: a plan that ends with its year, and where CMS moves its members.
+    renews = models.BooleanField(
+        "renews next year",
+        default=True,
+        help_text="Off when the plan ends on December 31 of its plan year.",
+    )
+    members_moved_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="members are moved to",
+        help_text="Next year's plan that takes this plan's members (a crosswalk), if any.",
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -822,8 +942,40 @@ class Plan(Reviewed):
                     "plan's own categories and leave out QMB only, SLMB only, QI and QDWI."
                 )
             )
+        if self.members_moved_to_id is not None:
+            if self.renews:
+                errors.setdefault("members_moved_to", []).append(
+                    "Only a plan that does not renew moves its members: untick 'renews next "
+                    "year' or clear this."
+                )
+            elif self.members_moved_to.plan_year != self.plan_year + 1:
+                errors.setdefault("members_moved_to", []).append(
+                    f"Choose a plan of plan year {self.plan_year + 1}, the year after this one."
+                )
         if errors:
             raise ValidationError(errors)
+
+    def fide_carve_out_warning(self) -> str:
+        """A FIDE SNP covers long-term care and behavioral health unless the state carves
+        them out (42 CFR 422.2, "fully integrated dual eligible special needs plan"): not an
+        error, but it needs the state-policy reason in ``carve_outs``."""
+        if self.kind != PlanKind.DSNP or self.integration_level != IntegrationLevel.FIDE:
+            return ""
+        missing = [
+            label
+            for label, covered in (
+                ("long-term services and supports", self.covers_ltss),
+                ("behavioral health", self.covers_behavioral_health),
+            )
+            if not covered
+        ]
+        if not missing:
+            return ""
+        return (
+            f"A FIDE SNP normally covers {' and '.join(missing)}. If the state carves "
+            f"{'them' if len(missing) > 1 else 'it'} out, say so and name the state policy "
+            "in 'services carved out'."
+        )
 
 
 class ServiceArea(models.Model):
@@ -838,6 +990,7 @@ class ServiceArea(models.Model):
         validators=[validate_zip_list],
         help_text=_("Leave empty when the whole county is served."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["county"]
@@ -866,6 +1019,7 @@ class SupplementalBenefit(models.Model):
     description = models.CharField(_("description"), max_length=300)
     description_es = models.CharField(_("description in Spanish"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=300)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "kind"]
@@ -1190,3 +1344,72 @@ class CatalogVersion(models.Model):
 
     def __str__(self) -> str:
         return f"catalog version {self.version}"
+
+
+# --- State admins ----------------------------------------------------------
+
+
+class StateRole(models.Model):
+    """What an admin user may do in one state. National admins are superusers instead."""
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", "State editor (edits; cannot publish)"
+        REVIEWER = "reviewer", "State reviewer (edits, reviews and publishes others' work)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="state_roles"
+    )
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="admin_roles")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user", "state", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "state", "role"], name="state_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} in {self.state_id}"
+
+
+class PendingChange(models.Model):
+    """An edit to published content, held until a reviewer approves it.
+
+    The published row stays exactly as it is (and so does the public page) until then;
+    approving replays the editor's form through the same admin form and validation.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved and published"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+    class Via(models.TextChoices):
+        EDIT = "edit", "Edit form"
+        REVERT = "revert", "Revert to an earlier version"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField("item", max_length=300)
+    states = models.ManyToManyField(State, related_name="+", blank=True)
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.EDIT)
+    data = models.JSONField("submitted form", default=dict)
+    changes = models.JSONField("what changes", default=list)
+    base_history_id = models.PositiveBigIntegerField(null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("proposed at", auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id", "status"])]
+
+    def __str__(self) -> str:
+        return f"Change to {self.object_repr} ({self.get_status_display()})"

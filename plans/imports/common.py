@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from plans import catalog_version
 from plans.demo import remove_demo_catalog
 from plans.models import ImportRun, catalog_has_sample_rows
 
@@ -157,9 +158,11 @@ def run_import(
     user: User | None = None,
     remove_demo: bool = False,
     display_name: str | None = None,
+    run: ImportRun | None = None,
 ) -> ImportReport:
     """Run ``apply`` in one transaction; keep its writes only if no row was rejected and
-    this is not a dry run. The run is recorded in every case."""
+    this is not a dry run. The run is recorded in every case: in ``run`` when given (a
+    run queued from the admin, already saved), else in a new one."""
     if not path.is_file():
         raise ImportRefused(f"There is no file at {path}.")
     report = ImportReport(
@@ -172,21 +175,24 @@ def run_import(
         with transaction.atomic():
             if not dry_run:
                 refuse_to_mix_with_samples(remove_demo=remove_demo)
-            run = ImportRun.objects.create(
+            report.run = run or ImportRun.objects.create(
                 kind=kind,
                 file_name=report.file_name,
                 checksum=report.checksum,
                 user=user,
                 outcome=ImportRun.Outcome.DRY_RUN,
             )
-            report.run = run
             apply(report)
             if report.rejected or dry_run:
                 raise _RollBack
-            _finish(run, report)
+            # Importers write in bulk, which sends no signals: raise the catalog version
+            # here, once, when this transaction commits.
+            catalog_version.bump()
+            _finish(report.run, report)
     except _RollBack:
-        # Everything, the run row included, was rolled back: record the run afresh.
-        report.run = ImportRun.objects.create(
+        # Everything was rolled back, a run created above included: record it afresh.
+        # A given run was saved before this transaction, so it is still there.
+        report.run = run or ImportRun.objects.create(
             kind=kind,
             file_name=report.file_name,
             checksum=report.checksum,
@@ -198,6 +204,7 @@ def run_import(
 
 
 def _finish(run: ImportRun, report: ImportReport) -> None:
+    run.state = ImportRun.State.FINISHED
     run.outcome = report.outcome
     run.finished_at = timezone.now()
     run.states = sorted(report.states)

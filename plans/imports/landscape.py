@@ -1157,7 +1157,13 @@ class _LandscapeImport:
             new_areas += [(plan, county) for county in sorted(found.counties)]
         Plan.objects.bulk_update(changed, _PLAN_UPDATE_FIELDS, batch_size=BATCH_SIZE)
         for start in range(0, len(stale_areas), BATCH_SIZE):
-            ServiceArea.objects.filter(pk__in=stale_areas[start : start + BATCH_SIZE]).delete()
+            # A raw delete: service areas keep a history and signal the catalog version,
+            # so Django's delete() would load and signal every row (one query each). The
+            # import is audited by its run, and the catalog version moves once at commit.
+            # Nothing references a service area, so there is nothing to cascade.
+            ServiceArea.objects.filter(
+                pk__in=stale_areas[start : start + BATCH_SIZE]
+            )._raw_delete(ServiceArea.objects.db)
         for start in range(0, len(new_areas), BATCH_SIZE):
             ServiceArea.objects.bulk_create(
                 ServiceArea(plan=plan, county_id=county)

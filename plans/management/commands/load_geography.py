@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from plans import catalog_version
 from plans.models import County, State, ZipCounty
 
 DEFAULT_DIR = Path(settings.BASE_DIR) / "fixtures" / "geography"
@@ -112,6 +113,9 @@ class Command(BaseCommand):
             states = self._states(state_rows)
             counties = self._counties(county_rows)
             zips = self._zips(zip_rows, only)
+            if states.touched or counties.touched or zips.touched:
+                # Bulk writes send no signals; county names and ZIPs show on public pages.
+                catalog_version.bump()
 
         zip_count = len({row["zip"] for row in zip_rows})
         scope = f" for {','.join(sorted(only))}" if only else ""
