@@ -1161,9 +1161,8 @@ class _LandscapeImport:
             # so Django's delete() would load and signal every row (one query each). The
             # import is audited by its run, and the catalog version moves once at commit.
             # Nothing references a service area, so there is nothing to cascade.
-            ServiceArea.objects.filter(
-                pk__in=stale_areas[start : start + BATCH_SIZE]
-            )._raw_delete(ServiceArea.objects.db)
+            stale = ServiceArea.objects.filter(pk__in=stale_areas[start : start + BATCH_SIZE])
+            stale._raw_delete(stale.db)
         for start in range(0, len(new_areas), BATCH_SIZE):
             ServiceArea.objects.bulk_create(
                 ServiceArea(plan=plan, county_id=county)
