@@ -482,9 +482,6 @@ class RolloverForm(forms.Form):
 class ContentAdmin(WorkflowAdmin):
     """Articles, glossary terms and taglines: national ones are the national admins'."""
 
-    def _limit_choices(self, request: HttpRequest, field: Any, queryset: QuerySet[Any]) -> Any:
-        return super()._limit_choices(request, field, queryset)
-
     def get_form(self, request: HttpRequest, obj: Model | None = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
         if not roles.is_national(request.user) and "state" in form.base_fields:

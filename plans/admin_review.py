@@ -40,11 +40,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if roles.is_national(request.user):
             return queryset
-        states = roles.editor_states(request.user)
-        # Only changes wholly inside the user's states (a change touching another state
-        # is that state's business too).
-        outside = models.State.objects.exclude(code__in=states)
-        return queryset.filter(states__in=states).exclude(states__in=outside).distinct()
+        return queryset.within_states(roles.editor_states(request.user))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return roles.has_any_role(request.user)

@@ -29,7 +29,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import roles, workflow
@@ -54,6 +53,38 @@ def refuse(request: HttpRequest, what: str) -> PermissionDenied:
 
 def _states_label(states: frozenset[str]) -> str:
     return ", ".join(sorted(states)) or "none"
+
+
+def states_of_user(request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The choices of a state-bound model (states, or anything with a ``state``) that lie
+    in the user's states; other models' choices as they are."""
+    if roles.is_national(request.user):
+        return queryset
+    states = roles.editor_states(request.user)
+    model = queryset.model
+    if model._meta.label == "plans.State":
+        return queryset.filter(code__in=states)
+    if any(f.name == "state" for f in model._meta.get_fields()):
+        return queryset.filter(state__in=states)
+    return queryset
+
+
+def scope_field(request: HttpRequest, formfield: Any, limit: Any) -> Any:
+    """Limit a form field's choices with ``limit(request, field, queryset)``; a choice
+    outside them (a tampered form) gets a plain message naming the user's states."""
+    if formfield is None or roles.is_national(request.user):
+        return formfield
+    queryset = getattr(formfield, "queryset", None)
+    if queryset is None:
+        return formfield
+    scoped = limit(request, formfield, queryset)
+    if scoped is not queryset:
+        formfield.queryset = scoped
+        states = _states_label(roles.editor_states(request.user))
+        message = f"Choose one in your states ({states})."
+        formfield.error_messages["invalid_choice"] = message
+        formfield.error_messages["invalid_pk_value"] = message
+    return formfield
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -153,15 +184,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
     # --- what the user may choose ----------------------------------------------
     def _limit_choices(self, request: HttpRequest, field: Any, queryset: QuerySet[Any]) -> Any:
-        if roles.is_national(request.user):
-            return queryset
-        states = roles.editor_states(request.user)
-        model = queryset.model
-        if model._meta.label == "plans.State":
-            return queryset.filter(code__in=states)
-        if any(f.name == "state" for f in model._meta.get_fields()):
-            return queryset.filter(state__in=states)
-        return queryset
+        return states_of_user(request, queryset)
 
     def formfield_for_foreignkey(
         self, db_field: db_models.ForeignKey, request: HttpRequest, **kwargs: Any
@@ -176,19 +199,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return self._scope_field(request, formfield)
 
     def _scope_field(self, request: HttpRequest, formfield: Any) -> Any:
-        if formfield is None or roles.is_national(request.user):
-            return formfield
-        queryset = getattr(formfield, "queryset", None)
-        if queryset is None:
-            return formfield
-        scoped = self._limit_choices(request, formfield, queryset)
-        if scoped is not queryset:
-            formfield.queryset = scoped
-            states = _states_label(roles.editor_states(request.user))
-            message = f"Choose one in your states ({states})."
-            formfield.error_messages["invalid_choice"] = message
-            formfield.error_messages["invalid_pk_value"] = message
-        return formfield
+        return scope_field(request, formfield, self._limit_choices)
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         # The scoped choices already keep other states out; this is the last check, and
@@ -215,14 +226,9 @@ class ScopedInline(admin.StackedInline):
         self, db_field: db_models.ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if formfield is not None and not roles.is_national(request.user):
-            states = roles.editor_states(request.user)
-            model = formfield.queryset.model
-            if any(f.name == "state" for f in model._meta.get_fields()):
-                formfield.queryset = formfield.queryset.filter(state__in=states)
-                message = f"Choose one in your states ({_states_label(states)})."
-                formfield.error_messages["invalid_choice"] = message
-        return formfield
+        return scope_field(
+            request, formfield, lambda request, _field, queryset: states_of_user(request, queryset)
+        )
 
     # Inlines follow their parent: whoever may change the parent may change its rows.
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -500,20 +506,14 @@ def describe_changes(form: Any, formsets: list[Any]) -> list[dict[str, str]]:
                 lines.append(
                     {"what": label, "before": str(inline_form.instance), "after": "removed"}
                 )
-            elif inline_form.instance.pk is None:
-                shown = ", ".join(
-                    f"{inline_form.fields[n].label}: {_display(inline_form.fields[n], data.get(n))}"
-                    for n in inline_form.changed_data
-                    if n in inline_form.fields
-                )
-                lines.append({"what": label, "before": "(new)", "after": shown})
             else:
                 shown = ", ".join(
                     f"{inline_form.fields[n].label}: {_display(inline_form.fields[n], data.get(n))}"
                     for n in inline_form.changed_data
                     if n in inline_form.fields
                 )
-                lines.append({"what": label, "before": str(inline_form.instance), "after": shown})
+                before = "(new)" if inline_form.instance.pk is None else str(inline_form.instance)
+                lines.append({"what": label, "before": before, "after": shown})
     return lines
 
 
@@ -607,9 +607,3 @@ def _replay_request(request: HttpRequest, data: dict[str, list[str]]) -> HttpReq
     replay.FILES = MultiValueDict()
     replay._messages = getattr(request, "_messages", None)  # type: ignore[attr-defined]
     return replay
-
-
-def history_link(obj: Model) -> str:
-    opts = obj._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
-    return format_html('<a href="{}">history</a>', url)

@@ -83,8 +83,7 @@ def build_dashboard(user: Any) -> Dashboard:
         )
     pending = models.PendingChange.objects.filter(status=models.PendingChange.Status.PENDING)
     if not national:
-        outside = models.State.objects.exclude(code__in=states)
-        pending = pending.filter(states__in=states).exclude(states__in=outside).distinct()
+        pending = pending.within_states(states)
     board.pending_changes = pending.count()
     runs = models.ImportRun.objects.select_related("user").order_by("-started_at")[:50]
     board.imports = [run for run in runs if roles.may_see_run(user, run)][:10]

@@ -1373,6 +1373,15 @@ class StateRole(models.Model):
         return f"{self.user} — {self.get_role_display()} in {self.state_id}"
 
 
+class PendingChangeQuerySet(models.QuerySet):
+    def within_states(self, states: Iterable[str]) -> Self:
+        """Changes whose every state is one of ``states`` (a change touching another
+        state is that state's business too)."""
+        states = list(states)
+        outside = State.objects.exclude(code__in=states)
+        return self.filter(states__in=states).exclude(states__in=outside).distinct()
+
+
 class PendingChange(models.Model):
     """An edit to published content, held until a reviewer approves it.
 
@@ -1406,6 +1415,8 @@ class PendingChange(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+
+    objects = PendingChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -144,7 +144,7 @@ def roll_over(
     return report
 
 
-def _draft_fields(report: RolloverReport, user: AbstractBaseUser) -> dict[str, object]:
+def _draft_fields(report: RolloverReport) -> dict[str, object]:
     return {
         "status": PublicationStatus.DRAFT,
         "publish_from": report.publish_from,
@@ -183,7 +183,7 @@ def _copy_medicaid_plans(
             phone=old.phone,
             website=old.website,
             is_sample=old.is_sample,
-            **_draft_fields(report, user),
+            **_draft_fields(report),
         )
         new._history_user = user  # type: ignore[attr-defined]
         new.save()
@@ -243,7 +243,7 @@ def _copy_plans(
             for name in STATE_FIELDS:
                 setattr(new, name, getattr(old, name))
         new.aligned_medicaid_plan = aligned
-        for name, value in _draft_fields(report, user).items():
+        for name, value in _draft_fields(report).items():
             setattr(new, name, value)
         new.full_clean(exclude=["organization"])
         new._history_user = user  # type: ignore[attr-defined]
