@@ -58,6 +58,11 @@ def _plan(decision: Decision, plan: Plan) -> dict[str, Any]:
     return {
         **plan_identity(plan),
         "status": decision.status.value,
+        "can_join_now": decision.can_join_now,
+        "coverage_starts": (
+            decision.coverage_starts.isoformat() if decision.coverage_starts else None
+        ),
+        "ends_on": decision.ends_on.isoformat() if decision.ending else None,
         "reasons": [_finding(f) for f in decision.findings],
         "next_steps": [str(step) for step in decision.next_steps],
         "premium": _text(decision.premium_text),
@@ -126,6 +131,7 @@ def _body(context: ResultsContext) -> dict[str, Any]:
         "eligible": [_plan(d, plans[d.plan_id]) for d in results.eligible],
         "may_qualify": [_plan(d, plans[d.plan_id]) for d in results.may_qualify],
         "not_eligible": [_plan(d, plans[d.plan_id]) for d in results.not_eligible],
+        "ending": [_plan(d, plans[d.plan_id]) for d in results.ending],
         "original_medicare": {
             "title": str(results.original_medicare.title),
             "summary": str(results.original_medicare.summary),

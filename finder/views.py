@@ -25,7 +25,16 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from finder import results as results_module
-from finder.eligibility import CITATIONS, Decision, Status
+from finder.catalog import plan_facts
+from finder.eligibility import (
+    CITATIONS,
+    Decision,
+    Joining,
+    Status,
+    default_plan_year,
+    parse_answers,
+    when_to_join,
+)
 from finder.quality import plan_quality
 from finder.questions import BY_NAME, QUESTIONS
 from finder.results import ResultsContext
@@ -186,6 +195,9 @@ def wizard_next(request: HtmxHttpRequest) -> HttpResponse:
 
 
 SORTS = ("shuffle", "stars", "cost")
+ENDING = "ending"
+# The year filter's value for "every plan year in view", when the default is one year.
+ALL_YEARS = "all"
 
 
 @dataclass(frozen=True)
@@ -246,9 +258,11 @@ def _status_groups(
     extra_help = _gets_extra_help(context)
     groups = []
     for status, decisions in (
-        (Status.ELIGIBLE, context.results.eligible),
-        (Status.MAY_QUALIFY, context.results.may_qualify),
-        (Status.NOT_ELIGIBLE, context.results.not_eligible),
+        (Status.ELIGIBLE.value, context.results.eligible),
+        (Status.MAY_QUALIFY.value, context.results.may_qualify),
+        (Status.NOT_ELIGIBLE.value, context.results.not_eligible),
+        # Below every plan one can join or is left out of: plans nobody can join any more.
+        (ENDING, context.results.ending),
     ):
         rows = []
         for decision in decisions:
@@ -262,7 +276,7 @@ def _status_groups(
             KindGroup(kind, [r for r in ordered if r.plan.kind == kind])
             for kind in (PlanKind.DSNP, PlanKind.PACE)
         ]
-        groups.append(StatusGroup(status.value, [k for k in kinds if k.rows], count=len(rows)))
+        groups.append(StatusGroup(status, [k for k in kinds if k.rows], count=len(rows)))
     return groups
 
 
@@ -288,8 +302,14 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
     if sort not in SORTS:
         sort = "shuffle"
     seed = query_string(answers)
+    default_year = default_plan_year(outcome.answers.date)
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and int(year_text) in outcome.plan_years else None
+    if year_text.isdigit() and int(year_text) in outcome.plan_years:
+        year: int | None = int(year_text)
+    elif year_text == ALL_YEARS:
+        year = None
+    else:
+        year = default_year
     groups = _status_groups(outcome, sort, seed, year)
     context = {
         "ctx": outcome,
@@ -297,7 +317,13 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "groups": groups,
         "shown": sum(g.count for g in groups),
         "eligible_shown": groups[0].count,
+        "ending_shown": groups[-1].count,
+        "ending_hidden": sum(
+            1 for d in outcome.results.ending if year is not None and d.plan_year != year
+        ),
+        "ending_on": date(outcome.plan_years[0], 12, 31),
         "year": year,
+        "default_year": default_year,
         "sort": sort,
         "sorts": SORTS,
         "query": seed,
@@ -396,6 +422,17 @@ def _published_plan(plan_year: int, plan_id: str) -> Plan:
     return plan
 
 
+def _joining(answers: Mapping[str, str], plan: Plan) -> Joining:
+    """When the person of these answers could join the plan, on the date in view; answers
+    not given (or not valid here) count as "not sure", so no period is hidden."""
+    today = _today()
+    parsed = parse_answers(answers, today=today, require=())
+    if isinstance(parsed, dict):
+        parsed = parse_answers({}, today=today, require=())
+    assert not isinstance(parsed, dict)
+    return when_to_join(parsed, plan_facts(plan))
+
+
 @require_safe
 def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpResponse:
     plan = _published_plan(plan_year, plan_id)
@@ -407,6 +444,7 @@ def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpRespo
         {
             "plan": plan,
             "description": describe(plan),
+            "joining": _joining(answers, plan),
             "rating": ratings.get(plan.contract_id),
             "quality": plan_quality([plan], ratings)[plan.pk],
             "answers": answers,
@@ -442,6 +480,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         {
             "plans": plans,
             "descriptions": [describe(plan) for plan in plans],
+            "joinings": {plan.pk: _joining(answers, plan) for plan in plans},
             "ratings": ratings,
             "qualities": plan_quality(plans, ratings),
             "too_many": len(wanted) > MAX_COMPARE,

@@ -34,6 +34,11 @@ MIAMI = (
 PAGES = [
     ("results-2026-11-22", f"/results/?{MIAMI}&date=2026-11-22", datetime.date(2026, 11, 22)),
     ("results-2026-12-04", f"/results/?{MIAMI}&date=2026-12-04", datetime.date(2026, 12, 4)),
+    (
+        "results-2026-12-04-all-years",
+        f"/results/?{MIAMI}&date=2026-12-04&year=all",
+        datetime.date(2026, 12, 4),
+    ),
     ("results-2027-06-15", f"/results/?{MIAMI}&date=2027-06-15", datetime.date(2027, 6, 15)),
     (
         "results-counselor-2026-11-22",

@@ -11,6 +11,8 @@ Public API::
     decide_all(answers, plans, state) -> Results
     original_medicare_option(answers, state) -> OriginalMedicareOption
     plan_years_in_view(on) -> tuple[int, ...]
+    default_plan_year(on) -> int | None
+    when_to_join(answers, plan) -> Joining
 
 The rules and their citations: ``rules.py``, ``windows.py``, ``citations.py`` and
 docs/citations.md; the answers vocabulary: ``answers.py`` and docs/answers.md.
@@ -30,7 +32,7 @@ from finder.eligibility.answers import (
     parse_answers,
 )
 from finder.eligibility.citations import CITATIONS, Citation
-from finder.eligibility.engine import decide, decide_all, premium_text
+from finder.eligibility.engine import decide, decide_all, premium_text, when_to_join
 from finder.eligibility.facts import MedicaidPlanFacts, PlanFacts, StateFacts
 from finder.eligibility.original_medicare import original_medicare_option
 from finder.eligibility.outcomes import (
@@ -39,13 +41,14 @@ from finder.eligibility.outcomes import (
     EnrollmentWindow,
     Finding,
     Helper,
+    Joining,
     Message,
     OriginalMedicareOption,
     Outcome,
     Results,
     Status,
 )
-from finder.eligibility.windows import plan_years_in_view, windows_for
+from finder.eligibility.windows import default_plan_year, plan_years_in_view, windows_for
 
 __all__ = [
     "AGE_BANDS",
@@ -59,6 +62,7 @@ __all__ = [
     "EnrollmentWindow",
     "Finding",
     "Helper",
+    "Joining",
     "MedicaidPlanFacts",
     "Message",
     "OriginalMedicareOption",
@@ -70,6 +74,7 @@ __all__ = [
     "Status",
     "decide",
     "decide_all",
+    "default_plan_year",
     "is_full_benefit",
     "is_partial_benefit",
     "is_unknown_benefit",
@@ -77,5 +82,6 @@ __all__ = [
     "parse_answers",
     "plan_years_in_view",
     "premium_text",
+    "when_to_join",
     "windows_for",
 ]

@@ -16,6 +16,7 @@ from finder.eligibility.outcomes import (
     Decision,
     EnrollmentWindow,
     Finding,
+    Joining,
     Message,
     Results,
     Status,
@@ -42,6 +43,15 @@ def decide(answers: Answers, plan: PlanFacts, state: StateFacts) -> Decision:
     return _decide(answers, plan, StateIndex.of(state), {})
 
 
+def when_to_join(answers: Answers, plan: PlanFacts) -> Joining:
+    """The periods for one plan from the answers given (missing ones are "not sure"),
+    without deciding the person's status: for pages about a plan rather than a person."""
+    windows = windows_for(answers, plan)
+    return Joining(
+        window=windows[0] if windows else None, windows=windows, plan_year=plan.plan_year
+    )
+
+
 def decide_all(answers: Answers, plans: Iterable[PlanFacts], state: StateFacts) -> Results:
     """Decisions for the plans of the person's county, grouped by status.
 
@@ -55,12 +65,15 @@ def decide_all(answers: Answers, plans: Iterable[PlanFacts], state: StateFacts) 
     eligible: list[Decision] = []
     may_qualify: list[Decision] = []
     not_eligible: list[Decision] = []
+    ending: list[Decision] = []
     county = answers.county
     for plan in plans:
         if county is None or county not in plan.service_area:
             continue
         decision = _decide(answers, plan, index, windows_cache)
-        if decision.status is Status.ELIGIBLE:
+        if decision.ending:
+            ending.append(decision)
+        elif decision.status is Status.ELIGIBLE:
             eligible.append(decision)
         elif decision.status is Status.MAY_QUALIFY:
             may_qualify.append(decision)
@@ -72,6 +85,7 @@ def decide_all(answers: Answers, plans: Iterable[PlanFacts], state: StateFacts) 
         not_eligible=tuple(not_eligible),
         original_medicare=original_medicare_option(answers, state),
         on=answers.date,
+        ending=tuple(ending),
     )
 
 
@@ -102,6 +116,7 @@ def _decide(
         window=window,
         windows=windows,
         premium_text=premium_text(answers, plan, index.state),
+        plan_year=plan.plan_year,
     )
 
 

@@ -111,6 +111,38 @@ class Decision:
     window: EnrollmentWindow | None
     windows: tuple[EnrollmentWindow, ...] = ()
     premium_text: Message | None = None
+    plan_year: int = 0
+
+    @property
+    def ending(self) -> bool:
+        """No period can start coverage before the plan's year ends: nobody can join it
+        any more (from December 1 for this year's plans), whatever the rules say."""
+        return self.window is None
+
+    @property
+    def ends_on(self) -> date:
+        return date(self.plan_year, 12, 31)
+
+    @property
+    def can_join_now(self) -> bool:
+        """A period the answers say applies is open today (not one that depends on an
+        answer the person was not sure of), and no rule rules the plan out."""
+        window = self.window
+        return (
+            self.status is not Status.NOT_ELIGIBLE
+            and window is not None
+            and window.open_now
+            and window.condition is None
+            and window.code != "ask_ship"
+        )
+
+    @property
+    def coverage_starts(self) -> date | None:
+        """When coverage would start through the best period, if a known one applies."""
+        window = self.window
+        if self.status is Status.NOT_ELIGIBLE or window is None or window.code == "ask_ship":
+            return None
+        return window.effective
 
     @property
     def who_can_help(self) -> tuple[Helper, ...]:
@@ -121,6 +153,24 @@ class Decision:
             if helper is not None and finding.outcome != "pass" and helper not in seen:
                 seen.append(helper)
         return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Joining:
+    """When a person could join one plan, without the rules about the person: what a
+    plan page and the compare page show (the results page has the whole Decision)."""
+
+    window: EnrollmentWindow | None
+    windows: tuple[EnrollmentWindow, ...]
+    plan_year: int
+
+    @property
+    def ending(self) -> bool:
+        return self.window is None
+
+    @property
+    def ends_on(self) -> date:
+        return date(self.plan_year, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +188,11 @@ class OriginalMedicareOption:
 class Results:
     """Every plan of the person's county, by status, plus the Original Medicare option.
 
-    Plans whose service area does not include the county are not here at all. Within a
-    group the order is the order the caller passed in: the view applies the neutral,
-    disclosed order.
+    Plans whose service area does not include the county are not here at all. A plan
+    nobody can join any more (its year ends before any period could start coverage) is
+    in ``ending`` whatever its status, never among the plans one can join. Within a group
+    the order is the order the caller passed in: the view applies the neutral, disclosed
+    order.
     """
 
     eligible: tuple[Decision, ...]
@@ -148,10 +200,11 @@ class Results:
     not_eligible: tuple[Decision, ...]
     original_medicare: OriginalMedicareOption
     on: date
+    ending: tuple[Decision, ...] = ()
 
     @property
     def count(self) -> int:
-        return len(self.eligible) + len(self.may_qualify) + len(self.not_eligible)
+        return len(self.all())
 
     def all(self) -> tuple[Decision, ...]:
-        return self.eligible + self.may_qualify + self.not_eligible
+        return self.eligible + self.may_qualify + self.not_eligible + self.ending

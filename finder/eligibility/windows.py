@@ -69,6 +69,24 @@ def plan_years_in_view(on: date) -> tuple[int, ...]:
     return (on.year,)
 
 
+def can_still_start_coverage(on: date, plan_year: int) -> bool:
+    """Whether any period could still start coverage in ``plan_year``: coverage starts
+    on the first of a month after the request, so from December 1 none can in this
+    year's plans (the last request that starts coverage this year is made in November)."""
+    return first_of_next_month(on).year <= plan_year
+
+
+def default_plan_year(on: date) -> int | None:
+    """The plan year shown unless the person chooses: None (every year in view) while
+    each of them can still be joined; from December 1, only next year's plans, because
+    this year's can no longer be joined (they stay one link away for their members)."""
+    years = plan_years_in_view(on)
+    joinable = [year for year in years if can_still_start_coverage(on, year)]
+    if len(years) > 1 and len(joinable) == 1:
+        return joinable[0]
+    return None
+
+
 # --- Labels and conditions (lazy: resolved in the reader's language) ----------------
 
 _LABELS: Final[dict[str, Message]] = {
