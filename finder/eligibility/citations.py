@@ -76,23 +76,32 @@ _ALL: tuple[Citation, ...] = (
     Citation(
         id="ma_sanction",
         title="A sanctioned plan takes no new members",
-        source="42 CFR 422.750",
+        source="42 CFR 422.750(a)(1)",
         federal_register="",
-        url=_ecfr("422.750"),
-        verified=False,
+        url=_ecfr("422.750", "(a)(1)"),
+        verified=True,
         note=(
-            "Not read here. The catalog flag (Plan.sanctioned) follows the MA Landscape "
-            "'Sanctioned Plan' column. Check the paragraph (suspension of enrollment) on eCFR."
+            "Read (undated eCFR copy, GitHub eCFR markdown export MichalOpoka/ecfr): (a) "
+            "intermediate sanctions 'will continue in effect until CMS is satisfied that "
+            "the deficiencies ... have been corrected'; (a)(1) 'Suspension of the MA "
+            "organization's enrollment of Medicare beneficiaries.' The catalog flag "
+            "(Plan.sanctioned) follows the MA Landscape 'Sanctioned Plan' column."
         ),
     ),
     Citation(
         id="pace_enrollment_suspension",
         title="CMS may suspend a PACE organization's enrollment",
-        source="42 CFR 460.42",
+        source="42 CFR 460.42(a)",
         federal_register="",
-        url=_ecfr("460.42"),
-        verified=False,
-        note="Only the section title ('Suspension of enrollment or payment by CMS') was seen.",
+        url=_ecfr("460.42", "(a)"),
+        verified=True,
+        note=(
+            "Read (undated eCFR copy, GitHub eCFR markdown export MichalOpoka/ecfr): (a) "
+            "'If a PACE organization commits one or more violations specified in § 460.40, "
+            "CMS may suspend enrollment of Medicare beneficiaries after the date CMS "
+            "notifies the organization of the violation.' (c): the suspension lasts until "
+            "the cause is corrected and not likely to recur."
+        ),
     ),
     # --- D-SNPs --------------------------------------------------------------------------
     Citation(
@@ -101,19 +110,31 @@ _ALL: tuple[Citation, ...] = (
         source="42 CFR 422.2 (dual eligible special needs plan)",
         federal_register="",
         url=_ecfr("422.2"),
-        verified=False,
-        note="Definition not read here; DOMAIN.md 'D-SNPs and how integrated they are'.",
+        verified=True,
+        note=(
+            "Read (eCFR text as of April 2024 (before the CMS-4205-F amendments took "
+            "effect), GitHub eCFR markdown export MichalOpoka/ecfr; same wording on the LII "
+            "definitions page): 'Dual eligible special needs plan or D-SNP means a "
+            "specialized MA plan for special needs individuals who are entitled to medical "
+            "assistance under a State plan under title XIX of the Act that' coordinates "
+            "Medicare and Medicaid, has a State Medicaid agency contract meeting "
+            "422.107(c), and from 2021 meets 422.107(d) or is a HIDE SNP or FIDE SNP."
+        ),
     ),
     Citation(
         id="dsnp_state_contract",
         title="The state's contract sets which dual categories a D-SNP enrolls",
-        source="42 CFR 422.107(c)",
+        source="42 CFR 422.107(c)(2)",
         federal_register="",
-        url=_ecfr("422.107", "(c)"),
-        verified=False,
+        url=_ecfr("422.107", "(c)(2)"),
+        verified=True,
         note=(
-            "Not read here. DOMAIN.md: the state Medicaid agency contract (SMAC) may limit "
-            "the dual categories each plan enrolls. Check the exact paragraph of 422.107(c)."
+            "Corrected from 422.107(c) to (c)(2). Read (GitHub eCFR markdown export "
+            "AlextheYounga/ecfr, text in force since the April 2019 rule, 84 FR 15828): (c) "
+            "'At a minimum, the contract must document' ... (c)(2) 'The category(ies) and "
+            "criteria for eligibility for dual eligible individuals to be enrolled under "
+            "the SNP, including as described in sections 1902(a), 1902(f), 1902(p), and "
+            "1905 of the Act.' Age bands and level-of-care limits are such criteria."
         ),
     ),
     Citation(
@@ -143,8 +164,10 @@ _ALL: tuple[Citation, ...] = (
         url=_ecfr("438.56", "(c)"),
         verified=False,
         note=(
-            "Not read here. The state's own flag (StatePolicy.medicaid_plan_lock_in) decides; "
-            "check the Medicaid managed care disenrollment rules on eCFR."
+            "Unverified because 42 CFR 438.56 was not found in the stored copies (searched: "
+            "eCFR markdown exports on GitHub, LII, compliancecosmos, govregs). The state's "
+            "own flag (StatePolicy.medicaid_plan_lock_in) decides, so nothing in the engine "
+            "depends on the paragraph's wording."
         ),
     ),
     Citation(
@@ -153,10 +176,21 @@ _ALL: tuple[Citation, ...] = (
         source="42 CFR 422.2 (fully integrated / highly integrated dual eligible SNP)",
         federal_register=CMS_4192_F,
         url=_ecfr("422.2"),
-        verified=False,
+        verified=True,
         note=(
-            "Definitions not read here. CMS-4192-F confirmed as 87 FR 27704-27902 "
-            "(May 9, 2022; regulations.gov copy)."
+            "Read (eCFR text as of April 2024 (before the CMS-4205-F amendments took "
+            "effect), GitHub eCFR markdown export MichalOpoka/ecfr): 'Fully integrated dual "
+            "eligible special needs plan means a dual eligible special needs plan' with "
+            "Medicare and Medicaid 'under a single entity that holds both an MA contract "
+            "with CMS and a Medicaid managed care organization contract', covering primary "
+            "and acute care, LTSS and, 'for plan year 2025 and subsequent years', "
+            "behavioral health, home health and medical equipment, and (5) 'For plan year "
+            "2025 and subsequent years, that has exclusively aligned enrollment'. 'Highly "
+            "integrated dual eligible special needs plan' covers Medicaid 'under a "
+            "capitated contract' between the State and the MA organization, its parent or a "
+            "sister entity, for LTSS or behavioral health, and (3) from plan year 2025 "
+            "'covers the entire service area'. The 2025 wording comes from CMS-4192-F (87 "
+            "FR 27704, May 9, 2022)."
         ),
     ),
     Citation(
@@ -167,10 +201,17 @@ _ALL: tuple[Citation, ...] = (
         url=_ecfr("422.561"),
         verified=False,
         note=(
-            "Not read here. ICRC: AIPs are D-SNPs with exclusively aligned enrollment that "
-            "cover at least some Medicaid benefits, with unified appeals. California has "
-            "coordination-only AIPs, so the AIP flag is taken from the Landscape, "
-            "independent of the integration level."
+            "Unverified because only the 2019 text was read (GitHub eCFR markdown export "
+            "MichalOpoka/ecfr): 'Applicable integrated plan means: (1) A fully integrated "
+            "dual eligible special needs plan with exclusively aligned enrollment or a "
+            "highly integrated dual eligible special needs plan with exclusively aligned "
+            "enrollment, and (2) The Medicaid managed care organization ...'. That copy "
+            "links an amendment at 87 FR 27897 (CMS-4192-F, May 2022) whose text was not "
+            "found (tried eCFR exports, LII definitions, compliancecosmos). ICRC "
+            "(2023-2025): AIPs are D-SNPs with exclusively aligned enrollment that cover at "
+            "least some Medicaid benefits, and California has coordination-only AIPs, so "
+            "the AIP flag is taken from the Landscape, independent of the integration "
+            "level."
         ),
     ),
     Citation(
@@ -181,15 +222,20 @@ _ALL: tuple[Citation, ...] = (
         url=_ecfr("422.514", "(h)"),
         verified=False,
         note=(
-            "The regulation's own words for (h)(1) were not found in the stored copies. "
-            "Confirmed: ICRC tip sheet - 422.514(h) (April 2024 rule) applies to D-SNPs with "
-            "affiliated Medicaid MCOs, takes effect in 2027 and 2030, with exceptions; "
-            "422.514(h)(2) is about exclusively aligned enrollment by 2030. The engine "
-            "follows DOMAIN.md (one D-SNP for full-benefit duals; new enrollment limited to "
-            "people enrolled in, or in the process of enrolling in, the affiliated Medicaid "
-            "plan; exception where the state requires more than one D-SNP), keyed to the "
-            "plan year. CMS-4205-F is FR Doc. 2024-07105 of Apr. 23, 2024 (89 FR 30448), "
-            "corrected at 89 FR 63825 and 89 FR 79450."
+            "Unverified because the stored eCFR copy of 422.514 (April 2024) predates the "
+            "amendment at 89 FR 30824 that added paragraph (h); its text was not found "
+            "(tried eCFR exports, federalregister.gov, ICRC). Read in that copy: (d) "
+            "look-alikes - CMS does not contract for plan year 2024 on for a non-SNP MA "
+            "plan projecting '80 percent or more' of enrollees entitled to Medicaid; the "
+            "70% (2025) and 60% (2026) thresholds are from CMS-4205-F and were not read. "
+            "ICRC tip sheet: 422.514(h) (April 2024 rule) applies to D-SNPs with affiliated "
+            "Medicaid MCOs, takes effect in 2027 and 2030, with exceptions; (h)(2) is "
+            "exclusively aligned enrollment by 2030. The engine follows DOMAIN.md (one "
+            "D-SNP for full-benefit duals; new enrollment limited to people enrolled in, or "
+            "in the process of enrolling in, the affiliated Medicaid plan; exception where "
+            "the state requires more than one D-SNP), keyed to the plan year. CMS-4205-F is "
+            "FR Doc. 2024-07105 of Apr. 23, 2024 (89 FR 30448), corrected at 89 FR 63825 "
+            "and 89 FR 79450."
         ),
     ),
     # --- Enrollment periods ----------------------------------------------------------------
@@ -201,13 +247,19 @@ _ALL: tuple[Citation, ...] = (
         url=_ecfr("423.38", "(c)(35)"),
         verified=False,
         note=(
-            "Paragraph text not found in the stored copies. Confirmed from CMS's bulletin "
-            "to states on CMS-4205-F: 'Create a new monthly Medicare integrated care SEP to "
-            "facilitate aligned enrollment across Medicare and Medicaid for full-benefit "
-            "dually eligible individuals'; ICRC: FBDE individuals can enroll monthly in FIDE "
-            "SNPs, HIDE SNPs or AIPs that align with an MCO. Open: whether the SEP requires "
-            "(or only aims at) aligned Medicaid enrollment. Effective the first of the next "
-            "month (usual SEP rule; not read)."
+            "Unverified because the CMS-4205-F text of the paragraph was not found. In the "
+            "stored eCFR of April 2024 (before the amendment at 89 FR 30830 took effect) "
+            "(c)(35) was still 'The individual meets other exceptional circumstances as CMS "
+            "may provide', so the integrated care SEP is a new (c)(35). The final rule's "
+            "preamble, as quoted on a broker forum (insurance-forums.com, 2024): 'we are "
+            "finalizing the integrated care SEP with a narrower scope so that dually "
+            "eligible individuals may use the SEP to enroll in a FIDE SNP, HIDE SNP, or AIP "
+            "if they are enrolled in or in the process of enrolling in the sponsor's "
+            "affiliated Medicaid managed care plan', and the paragraph begins '(i) The "
+            "individual is a full-benefit dual eligible individual (as defined in § "
+            "423.772) making a one-time-per month el[ection]'. So the SEP requires the "
+            "affiliated Medicaid plan; CMS's state bulletin: 'facilitate aligned enrollment "
+            "... for full-benefit dually eligible individuals'."
         ),
     ),
     Citation(
@@ -218,11 +270,15 @@ _ALL: tuple[Citation, ...] = (
         url=_ecfr("423.38", "(c)(4)"),
         verified=False,
         note=(
-            "Paragraph text not found. Confirmed from CMS's bulletin on CMS-4205-F: "
-            "'Replace Medicare's current quarterly special enrollment period (SEP) with a "
-            "one-time-per month SEP for dually eligible individuals and others enrolled in "
-            "the Part D low-income subsidy program to elect a standalone PDP.' Not a route "
-            "into another MA plan."
+            "Unverified because the 2025 wording was not found. The paragraph number is "
+            "right: in the stored eCFR of April 2024 (c)(4)(i) is the old quarterly period "
+            "('a full-subsidy eligible individual or other subsidy-eligible individual as "
+            "defined in § 423.772, who is making an allowable onetime-per-calendar-quarter "
+            "election between January through September'), which CMS-4205-F (89 FR 30830) "
+            "revised. CMS's bulletin on CMS-4205-F: 'Replace Medicare's current quarterly "
+            "special enrollment period (SEP) with a one-time-per month SEP for dually "
+            "eligible individuals and others enrolled in the Part D low-income subsidy "
+            "program to elect a standalone PDP.' Not a route into another MA plan."
         ),
     ),
     Citation(
@@ -231,12 +287,16 @@ _ALL: tuple[Citation, ...] = (
         source="42 CFR 423.38(c)(9)",
         federal_register="",
         url=_ecfr("423.38", "(c)(9)"),
-        verified=False,
+        verified=True,
         note=(
-            "Not read here: paragraph number and length unconfirmed. Secondary sources "
-            "(CMS's 'change in dual/LIS status' SEP as explained by counselors and brokers): "
-            "one election within 3 months of the change or of the notice of it, whichever is "
-            "later; effective the first of the next month."
+            "Read (eCFR text as of April 2024 (before the CMS-4205-F amendments took "
+            "effect), GitHub eCFR markdown export MichalOpoka/ecfr; the same words since 83 "
+            "FR 16737, Apr. 2018): (c)(9) 'The individual is making an election within 3 "
+            "months after a gain, loss, or change to Medicaid or LIS eligibility, or "
+            "notification of such a change, whichever is later.' So 3 months is right. "
+            "CMS-4205-F amended 423.38 (89 FR 30830) for (c)(4) and the new (c)(35); "
+            "California DHCS (2025) still lists the gain/loss SEP, but the post-2025 text "
+            "of (c)(9) itself was not read."
         ),
     ),
     Citation(
@@ -245,11 +305,15 @@ _ALL: tuple[Citation, ...] = (
         source="42 CFR 422.62(a)(1)",
         federal_register="",
         url=_ecfr("422.62", "(a)(1)"),
-        verified=False,
+        verified=True,
         note=(
-            "Current text not read. The 2006 CFR text of 422.60 refers to 'initial coverage "
-            "election periods under § 422.62(a)(1), annual election periods under "
-            "§ 422.62(a)(2)'."
+            "Read (eCFR text as of April 2024 (before the CMS-4205-F amendments took "
+            "effect), GitHub eCFR markdown export MichalOpoka/ecfr): (a)(1) 'The initial "
+            "coverage election period is the period during which a newly MA-eligible "
+            "individual may make an initial election. This period begins 3 months before "
+            "the month the individual is first entitled to both Part A and Part B and ends "
+            "on the later of' the last day of the month before entitlement or the last day "
+            "of the Part B initial enrollment period."
         ),
     ),
     Citation(
@@ -258,8 +322,14 @@ _ALL: tuple[Citation, ...] = (
         source="42 CFR 422.62(a)(2)",
         federal_register="",
         url=_ecfr("422.62", "(a)(2)"),
-        verified=False,
-        note="Current text not read; dates as in DOMAIN.md and Medicare's own pages.",
+        verified=True,
+        note=(
+            "Read (eCFR text as of April 2024 (before the CMS-4205-F amendments took "
+            "effect), GitHub eCFR markdown export MichalOpoka/ecfr): (a)(2)(iii) 'Beginning "
+            "in 2011, the annual coordinated election period for the following calendar "
+            "year is October 15 through December 7.' Effective date, 422.68(b) (2018 text): "
+            "'coverage is effective as of the first day of the following calendar year'."
+        ),
     ),
     Citation(
         id="ma_oep",
@@ -267,10 +337,16 @@ _ALL: tuple[Citation, ...] = (
         source="42 CFR 422.62(a)(3)",
         federal_register="",
         url=_ecfr("422.62", "(a)(3)"),
-        verified=False,
+        verified=True,
         note=(
-            "Regulation text not read. SSA POMS HI 00208.067 (TN 12, 11-22): MA eligible "
-            "individuals may make one MA OEP election from January 1 through March 31."
+            "Read (eCFR text as of April 2024 (before the CMS-4205-F amendments took "
+            "effect), GitHub eCFR markdown export MichalOpoka/ecfr): (a)(3)(i) 'an "
+            "individual who is enrolled in an MA plan may make an election once during the "
+            "first 3 months of the year to enroll in another MA plan or disenroll to obtain "
+            "Original Medicare'; (a)(3)(ii) newly eligible people in an MA plan get the "
+            "same in their first 3 months. Effective date, 422.68(c): 'the first day of the "
+            "first calendar month following the month in which the election is made'. SSA "
+            "POMS HI 00208.067 agrees."
         ),
     ),
     Citation(
@@ -281,8 +357,19 @@ _ALL: tuple[Citation, ...] = (
         url=_ecfr("422.62", "(a)(4)"),
         verified=False,
         note=(
-            "Not read here. DOMAIN.md: open while living in an institution and for 2 months "
-            "after leaving; effective the first of the next month."
+            "Paragraph verified, the 2 months are not. Read (eCFR text as of April 2024 "
+            "(before the CMS-4205-F amendments took effect), GitHub eCFR markdown export "
+            "MichalOpoka/ecfr): (a)(4) an MA-eligible individual 'who is institutionalized, "
+            "as defined in § 422.2' is not limited in the number of elections and 'may at "
+            "any time elect an MA plan or change his or her election'; 422.2 "
+            "'Institutionalized' (for this period) means one 'who continuously resides or "
+            "is expected to continuously reside for 90 days or longer' in a SNF, NF, "
+            "ICF/IID, psychiatric, rehabilitation or long-term care hospital or swing bed. "
+            "Unverified because neither text has the '2 months after leaving' tail the "
+            "engine shows: that comes from CMS's Medicare Managed Care Manual ch. 2 (OEPI "
+            "section), not readable in the stored copies; 423.38(c)(25)(ii) gives the "
+            "matching Part D SEP 'ends on the last day of the second month following the "
+            "month MA enrollment ended'."
         ),
     ),
     Citation(
@@ -291,8 +378,18 @@ _ALL: tuple[Citation, ...] = (
         source="42 CFR 422.62(b)",
         federal_register="",
         url=_ecfr("422.62", "(b)"),
-        verified=False,
-        note="Not read here: moves, plan terminations and other exceptional conditions.",
+        verified=True,
+        note=(
+            "Read (eCFR text as of April 2024 (before the CMS-4205-F amendments took "
+            "effect), GitHub eCFR markdown export MichalOpoka/ecfr): (b) 'An individual may "
+            "at any time ... discontinue the election of an MA plan ... and change his or "
+            "her election from an MA plan to original Medicare or to a different MA plan "
+            "under any of the following circumstances', listed as (b)(1)-(b)(27): plan "
+            "termination or non-renewal (b)(1), moves (b)(2), contract violations (b)(3), "
+            "employer coverage (b)(4), sanctions (b)(5), PACE (b)(7), leaving a SNP "
+            "(b)(11), 5-star plans (b)(15), disasters (b)(18) and 'such other exceptional "
+            "conditions as CMS may provide' (b)(27)."
+        ),
     ),
     # --- PACE --------------------------------------------------------------------------
     Citation(
@@ -359,8 +456,15 @@ _ALL: tuple[Citation, ...] = (
         source="42 CFR 460.186",
         federal_register="",
         url=_ecfr("460.186"),
-        verified=False,
-        note="Not read here. DOMAIN.md: without Medicaid a person pays the Medicaid part.",
+        verified=True,
+        note=(
+            "Read (undated eCFR copy, GitHub eCFR markdown export MichalOpoka/ecfr): (a) "
+            "'For a participant who is entitled to Medicare Part A, enrolled under Medicare "
+            "Part B, but not eligible for Medicaid, the premium equals the Medicaid "
+            "capitation amount'; (b)-(c) add the missing Medicare part's capitation; (d) 'A "
+            "PACE organization may not charge a premium to a participant who is eligible "
+            "for both Medicare and Medicaid, or who is only eligible for Medicaid.'"
+        ),
     ),
     Citation(
         id="pace_sole_source",
@@ -394,10 +498,12 @@ _ALL: tuple[Citation, ...] = (
         source="42 CFR 460.158",
         federal_register="",
         url=_ecfr("460.158"),
-        verified=False,
+        verified=True,
         note=(
-            "Not read here. State PACE rules seen (e.g. Oklahoma 317:35-18-8) use the first "
-            "day of the month after the signed enrollment agreement."
+            "Read (undated eCFR copy, GitHub eCFR markdown export MichalOpoka/ecfr): 'A "
+            "participant's enrollment in the program is effective on the first day of the "
+            "calendar month following the date the PACE organization receives the signed "
+            "enrollment agreement.'"
         ),
     ),
     Citation(
@@ -435,8 +541,9 @@ _ALL: tuple[Citation, ...] = (
         url=_ecfr("406.26"),
         verified=False,
         note=(
-            "Only the section title of 406.26 ('Enrollment under State buy-in') was seen; "
-            "407.40 not read."
+            "Unverified because neither 406.26 nor 407.40 was found in the stored copies "
+            "(tried eCFR markdown exports, LII); only the section title of 406.26 "
+            "('Enrollment under State buy-in') was seen."
         ),
     ),
     Citation(
@@ -447,8 +554,10 @@ _ALL: tuple[Citation, ...] = (
         url=_ecfr("423.773", "(c)"),
         verified=False,
         note=(
-            "Not read here. DOMAIN.md: full-benefit duals and QMB, SLMB and QI enrollees are "
-            "deemed eligible for Extra Help; QDWI is not."
+            "Unverified because 42 CFR 423.773 was not found in the stored copies (tried "
+            "eCFR markdown exports, LII, compliancecosmos). DOMAIN.md: full-benefit duals "
+            "and QMB, SLMB and QI enrollees are deemed eligible for Extra Help; QDWI is "
+            "not."
         ),
     ),
     Citation(
@@ -459,8 +568,10 @@ _ALL: tuple[Citation, ...] = (
         url=_ecfr("423.773", "(a)"),
         verified=False,
         note=(
-            "Not read here. DOMAIN.md: Extra Help does not exist in the territories (a "
-            "capped grant instead). The engine reads StatePolicy.has_extra_help."
+            "Unverified because 42 CFR 423.773 was not found in the stored copies (tried "
+            "eCFR markdown exports, LII, compliancecosmos). DOMAIN.md: Extra Help does not "
+            "exist in the territories (a capped grant instead). The engine reads "
+            "StatePolicy.has_extra_help."
         ),
     ),
     Citation(
@@ -469,8 +580,15 @@ _ALL: tuple[Citation, ...] = (
         source="Social Security Act §1902(n)(3)(B)",
         federal_register="",
         url=f"{_SSA}1902.htm",
-        verified=False,
-        note="Not read here; DOMAIN.md 'Who is a dual'.",
+        verified=True,
+        note=(
+            "Read (U.S. Code markdown copy (GitHub "
+            "codexstanford/markdonw-chunck-of-the-usa-code), 42 U.S.C. 1396a(n)(3)): where "
+            "the State's payment of Medicare cost-sharing for a QMB is reduced or "
+            "eliminated, '(B) the beneficiary shall not have any legal liability to make "
+            "payment to a provider or to an organization described in section "
+            "1396b(m)(1)(A) of this title for the service'."
+        ),
     ),
     Citation(
         id="puerto_rico_qmb",
@@ -478,8 +596,15 @@ _ALL: tuple[Citation, ...] = (
         source="Social Security Act §1905(p)(4)(A)",
         federal_register="",
         url=f"{_SSA}1905.htm",
-        verified=False,
-        note=("Not read here; DOMAIN.md (MACPAC 2021). The engine reads StatePolicy.covers_qmb."),
+        verified=True,
+        note=(
+            "Read (U.S. Code markdown copy (GitHub "
+            "codexstanford/markdonw-chunck-of-the-usa-code), 42 U.S.C. 1396d(p)(4)): 'in "
+            "the case of a State (other than the 50 States and the District of Columbia) "
+            "(A) the requirement stated in section 1396a(a)(10)(E) of this title shall be "
+            "optional'. This covers every territory, not only Puerto Rico; the engine reads "
+            "StatePolicy.covers_qmb per state."
+        ),
     ),
 )
 

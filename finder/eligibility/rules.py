@@ -226,7 +226,7 @@ def _service_area(kind: str, case: str, zip_code: str | None) -> tuple[Finding, 
 
 
 def sanction(ctx: Context) -> tuple[Finding, ...]:
-    """A plan under an enrollment sanction takes no new members: 42 CFR 422.750 (MA),
+    """A plan under an enrollment sanction takes no new members: 42 CFR 422.750(a)(1) (MA),
     42 CFR 460.42 (PACE)."""
     if not ctx.plan.sanctioned:
         return NONE
@@ -246,7 +246,7 @@ def _sanction(kind: str) -> tuple[Finding, ...]:
 
 def age(ctx: Context) -> tuple[Finding, ...]:
     """Age limits: PACE is for people 55 or older (42 CFR 460.150(b)(1)); some D-SNPs have
-    their own limits under the state's contract (42 CFR 422.107(c)), e.g. 21-64 or 65+.
+    their own limits under the state's contract (42 CFR 422.107(c)(2)), e.g. 21-64 or 65+.
 
     Band inside the limits: pass. Band wholly outside: fail. Band across a limit, or "not
     sure": check.
@@ -418,7 +418,7 @@ def _partial_only(categories: frozenset[str]) -> Message:
 
 
 def dual_category(ctx: Context) -> tuple[Finding, ...]:
-    """Who the D-SNP enrolls, as the state's contract allows (42 CFR 422.107(c)); EAE plans
+    """Who the D-SNP enrolls, as the state's contract allows (42 CFR 422.107(c)(2)); EAE plans
     are for full-benefit duals only (42 CFR 422.2). People often do not know their
     category, so a mismatch is a check naming the groups to ask about, never a fail."""
     if ctx.plan.kind != "dsnp":
@@ -690,7 +690,7 @@ def _alignment_2027(is_member: bool, names: tuple[str, ...]) -> tuple[Finding, .
 
 
 def dsnp_level_of_care(ctx: Context) -> tuple[Finding, ...]:
-    """Some D-SNPs (by the state's contract, 42 CFR 422.107(c)) take only people who need
+    """Some D-SNPs (by the state's contract, 42 CFR 422.107(c)(2)) take only people who need
     nursing-home level of care; only an assessment can say, so this is always a check."""
     if ctx.plan.kind != "dsnp" or not ctx.plan.requires_nursing_home_level_of_care:
         return NONE
