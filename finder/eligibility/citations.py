@@ -259,7 +259,10 @@ _ALL: tuple[Citation, ...] = (
             "individual is a full-benefit dual eligible individual (as defined in § "
             "423.772) making a one-time-per month el[ection]'. So the SEP requires the "
             "affiliated Medicaid plan; CMS's state bulletin: 'facilitate aligned enrollment "
-            "... for full-benefit dually eligible individuals'."
+            "... for full-benefit dually eligible individuals'. The engine applies that "
+            "narrower scope: 'yes' only for a full-benefit dual in the plan's aligned "
+            "Medicaid plan, otherwise shown with that condition (tests/eligibility/"
+            "test_windows.py)."
         ),
     ),
     Citation(

@@ -35,7 +35,7 @@ _ASK_SHIP = _("Ask your SHIP whether another period lets you join sooner.")
 # SLMB and QI enrollees. "msp" could be QDWI, which does not, so it gets the plain wording.
 _EXTRA_HELP_AUTOMATIC = PARTIAL_CATEGORIES - {"qdwi"}
 
-type _WindowKey = tuple[str, bool, int]
+type _WindowKey = tuple[str, bool, int, str | None]
 
 
 def decide(answers: Answers, plan: PlanFacts, state: StateFacts) -> Decision:
@@ -100,9 +100,14 @@ def _decide(
     for rule in RULES:
         findings += rule(context)
     status = status_of(findings)
-    # Periods depend only on the answers, the plan's kind, whether it is integrated and
-    # its year: one computation serves every plan alike on a results page.
-    key: _WindowKey = (plan.kind, plan.is_integrated, plan.plan_year)
+    # Periods depend only on the answers, the plan's kind, whether it is integrated, its
+    # year and its aligned Medicaid plan: one computation serves every plan alike.
+    key: _WindowKey = (
+        plan.kind,
+        plan.is_integrated,
+        plan.plan_year,
+        plan.aligned_medicaid_plan_id,
+    )
     windows = windows_cache.get(key)
     if windows is None:
         windows = windows_for(answers, plan)

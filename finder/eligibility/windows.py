@@ -12,14 +12,15 @@ person was not sure of turns out a certain way: shown with that condition) or "n
 
 Periods and their sources (see citations.py for what was verified):
 
-- full-benefit duals into a FIDE SNP, HIDE SNP or AIP: any month, effective the first of
-  the next month (integrated care SEP, 42 CFR 423.38(c)(35));
+- full-benefit duals in, or joining, the plan's affiliated Medicaid plan, into a FIDE
+  SNP, HIDE SNP or AIP: any month, effective the first of the next month (integrated care
+  SEP, 42 CFR 423.38(c)(35));
 - Annual Enrollment Period: Oct 15 - Dec 7, effective Jan 1 (42 CFR 422.62(a)(2));
 - Initial Coverage Election Period when just getting Medicare (42 CFR 422.62(a)(1));
 - MA Open Enrollment Period: Jan 1 - Mar 31 for people in an MA plan, effective the first
   of the next month (42 CFR 422.62(a)(3));
 - after Medicaid or Extra Help starts, ends or changes: within 3 months (42 CFR
-  423.38(c)(9), unverified);
+  423.38(c)(9));
 - living in a nursing home: open while there and 2 months after (42 CFR 422.62(a)(4));
 - PACE: any month, effective the first of the next month (42 CFR 460.158);
 - otherwise "ask your SHIP": another period may apply.
@@ -108,7 +109,8 @@ _LABELS: Final[dict[str, Message]] = {
 }
 _CONDITIONS: Final[dict[str, Message]] = {
     "integrated_monthly": _(
-        "Only if you have full Medicaid. Your Medicaid card or letter, or the state Medicaid "
+        "Only if you have full Medicaid and are in, or are joining, this plan's own Medicaid "
+        "plan (from the same company). Your Medicaid card or letter, or the state Medicaid "
         "agency, can tell you."
     ),
     "medicaid_change": _(
@@ -198,17 +200,34 @@ def _yes_maybe(answer: str, yes: bool) -> Applies:
 Candidate = tuple[str, Applies, Callable[[date, int], EnrollmentWindow | None]]
 
 
+def _integrated_sep_applies(answers: Answers, plan: PlanFacts) -> Applies:
+    """The integrated care SEP (42 CFR 423.38(c)(35), CMS-4205-F) is for full-benefit
+    duals who are in, or are joining, the plan's affiliated Medicaid plan: CMS finalized
+    it "with a narrower scope so that dually eligible individuals may use the SEP to enroll
+    in a FIDE SNP, HIDE SNP, or AIP if they are enrolled in or in the process of enrolling
+    in the sponsor's affiliated Medicaid managed care plan". Joining both at once is
+    normal, so anyone who may have full Medicaid sees it, with that condition, unless the
+    answers say they are already in the plan's own Medicaid plan."""
+    medicaid = answers.medicaid
+    if medicaid != NOT_SURE and not is_full_benefit(medicaid):
+        return "no"
+    in_aligned_plan = (
+        plan.aligned_medicaid_plan_id is not None
+        and answers.medicaid_plan == plan.aligned_medicaid_plan_id
+    )
+    return "yes" if is_full_benefit(medicaid) and in_aligned_plan else "maybe"
+
+
 def _candidates(answers: Answers, plan: PlanFacts) -> tuple[Candidate, ...]:
     if plan.kind == "pace":
         return (("pace_monthly", "yes", lambda on, y: _monthly("pace_monthly", on, y)),)
-    medicaid = answers.medicaid
     candidates: list[Candidate] = []
     if plan.is_integrated:
         # California's coordination-only AIPs count: the AIP flag, not the level, decides.
         candidates.append(
             (
                 "integrated_monthly",
-                _yes_maybe(medicaid, is_full_benefit(medicaid)),
+                _integrated_sep_applies(answers, plan),
                 lambda on, y: _monthly("integrated_monthly", on, y),
             )
         )

@@ -12,10 +12,10 @@ import pytest
 from finder.eligibility import Status, decide_all, default_plan_year, when_to_join
 from finder.eligibility.windows import can_still_start_coverage
 
-from .builders import answers, decide_one, dsnp, pace, state
+from .builders import ALIGNED, answers, decide_one, dsnp, pace, state
 
 CO = dsnp(integration_level="CO")
-HIDE = dsnp()
+HIDE = dsnp(aligned_medicaid_plan_id=ALIGNED.id)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_default_plan_year(on: date, expected: int | None) -> None:
         # Next year's plan in December: the Annual Enrollment Period is over (Dec 7), but a
         # full dual's monthly period starts coverage January 1.
         pytest.param(
-            dsnp(plan_year=2027),
+            dsnp(plan_year=2027, aligned_medicaid_plan_id=ALIGNED.id),
             "qmb_plus",
             date(2026, 12, 15),
             False,

@@ -10,13 +10,17 @@ from finder.eligibility import EnrollmentWindow, PlanFacts, decide_all, plan_yea
 from finder.eligibility.answers import MEDICAID_VALUES
 from finder.eligibility.windows import windows_for
 
-from .builders import answers, decide_one, dsnp, eae_dsnp, pace, state
+from .builders import ALIGNED, OTHER_MEDICAID, answers, decide_one, dsnp, eae_dsnp, pace, state
 
 pytestmark: list[pytest.MarkDecorator] = []
 
 HIDE = dsnp()
 CO = dsnp(integration_level="CO")
 CA_CO_AIP = dsnp(integration_level="CO", is_aip=True)  # California-style
+# The same plans with Sunrise Medi-Cal as their aligned Medicaid plan, which the answers'
+# default Medicaid plan is: the integrated care SEP applies without a condition.
+ALIGNED_HIDE = dsnp(aligned_medicaid_plan_id=ALIGNED.id)
+ALIGNED_CA_CO_AIP = dsnp(integration_level="CO", is_aip=True, aligned_medicaid_plan_id=ALIGNED.id)
 
 
 def best(medicaid: str, plan: PlanFacts, on: date, **more: str) -> EnrollmentWindow | None:
@@ -164,7 +168,7 @@ def test_aep_dates() -> None:
 
 
 def test_monthly_window_dates_and_citation() -> None:
-    window = best("full", CA_CO_AIP, JUL)
+    window = best("full", ALIGNED_CA_CO_AIP, JUL)
     assert window is not None
     assert (window.opens, window.closes) == (date(2026, 7, 1), date(2026, 7, 31))
     assert window.citations[0] == "integrated_care_sep"
@@ -248,6 +252,40 @@ def test_reusable_period_is_named_before_the_one_time_oep(coverage: str, expecte
     # In March a full dual already in an MA plan could use the MA Open Enrollment Period
     # or the monthly integrated period; both start coverage April 1, but the OEP allows one
     # change only, so the monthly period is the one to name.
-    window = best("fbde", HIDE, date(2026, 3, 10), coverage=coverage)
+    window = best("fbde", ALIGNED_HIDE, date(2026, 3, 10), coverage=coverage)
     assert window is not None
     assert (window.code, window.effective) == (expected, date(2026, 4, 1))
+
+
+# The integrated care SEP is for full-benefit duals in, or joining, the plan's affiliated
+# Medicaid plan (42 CFR 423.38(c)(35), CMS-4205-F: "with a narrower scope ... if they are
+# enrolled in or in the process of enrolling in the sponsor's affiliated Medicaid managed
+# care plan"; citation "integrated_care_sep").
+@pytest.mark.parametrize(
+    ("medicaid", "medicaid_plan", "plan", "expected"),
+    [
+        pytest.param("qmb_plus", ALIGNED.id, ALIGNED_HIDE, "yes", id="full-in-aligned-plan"),
+        pytest.param("fbde", "none", ALIGNED_HIDE, "maybe", id="full-fee-for-service"),
+        pytest.param("full", OTHER_MEDICAID.id, ALIGNED_HIDE, "maybe", id="full-other-plan"),
+        pytest.param("full", "not_sure", ALIGNED_HIDE, "maybe", id="full-plan-not-sure"),
+        pytest.param("qmb_plus", ALIGNED.id, HIDE, "maybe", id="plan-without-aligned-plan"),
+        pytest.param("not_sure", ALIGNED.id, ALIGNED_HIDE, "maybe", id="medicaid-not-sure"),
+        pytest.param("qmb", ALIGNED.id, ALIGNED_HIDE, "no", id="partial-dual"),
+        pytest.param("none", "none", ALIGNED_HIDE, "no", id="no-medicaid"),
+    ],
+)
+def test_integrated_care_sep_needs_the_affiliated_medicaid_plan(
+    medicaid: str, medicaid_plan: str, plan: PlanFacts, expected: str
+) -> None:
+    windows = windows_for(answers(medicaid=medicaid, medicaid_plan=medicaid_plan, date=JUL), plan)
+    monthly = [w for w in windows if w.code == "integrated_monthly"]
+    if expected == "no":
+        assert monthly == []
+        return
+    assert len(monthly) == 1
+    assert monthly[0].citations[0] == "integrated_care_sep"
+    assert monthly[0].effective == date(2026, 8, 1)
+    if expected == "yes":
+        assert monthly[0].condition is None
+    else:
+        assert "this plan's own Medicaid plan" in str(monthly[0].condition)
