@@ -91,8 +91,8 @@ def _errors(errors: dict[str, Any]) -> JsonResponse:
 
 
 def _single_values(request: HttpRequest) -> dict[str, str]:
-    # A repeated key counts once, with its last value, as in the wizard.
-    return {key: request.GET.getlist(key)[-1] for key in request.GET}
+    # Repeated keys never get here: finder/repeated.py answers them with a 400.
+    return {key: request.GET[key] for key in request.GET}
 
 
 @require_safe

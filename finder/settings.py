@@ -111,6 +111,8 @@ MIDDLEWARE = [
     # Below the CSP middleware, so it can give admin URLs their own policy first.
     "finder.security.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After htmx: refuses public links that give a parameter twice (finder/repeated.py).
+    "finder.repeated.RepeatedParameterMiddleware",
     # Records the admin user on every history row.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into a plain 403 page.

@@ -37,6 +37,7 @@ from finder.eligibility import (
 )
 from finder.quality import plan_quality
 from finder.questions import BY_NAME, QUESTIONS
+from finder.repeated import REPEATED, repeated, repeated_message
 from finder.results import ResultsContext
 from finder.wizard import (
     STEPS,
@@ -89,6 +90,7 @@ def _render_step(
     errors: Mapping[str, Any],
     *,
     return_to_results: bool = False,
+    status: int = 200,
 ) -> HttpResponse:
     steps = state.steps(answers)
     number = steps.index(step) + 1 if step in steps else 1
@@ -117,10 +119,36 @@ def _render_step(
     if step == "medicaid" and state.place is not None:
         context["card_terms"] = CardTerm.objects.filter(state_id=state.place.county.state_id)
     template = "finder/step.html#wizard" if request.htmx else "finder/step.html"
-    response = render(request, template, context)
+    response = render(request, template, context, status=status)
     if request.htmx:
         response["HX-Push-Url"] = step_url(step, answers)
     return response
+
+
+def _refuse_repeated(request: HtmxHttpRequest, today: date) -> HttpResponse | None:
+    """A link that repeats a parameter: the first repeated question again, without either
+    value and with a plain message; a plain 400 page when it is not an answer."""
+    twice = repeated(request.GET)
+    if not twice:
+        return None
+    answers = {k: v for k, v in answers_from(request.GET).items() if k not in twice}
+    state = wizard_state(answers, today)
+    question = next((s for s in STEPS if s in twice), None)
+    if question is None or state.applies(question, answers) is False:
+        return render(
+            request,
+            "finder/bad_link.html",
+            {"errors": {n: repeated_message(n) for n in twice}, "retry_url": None},
+            status=400,
+        )
+    return _render_step(
+        request,
+        question,
+        answers,
+        state,
+        {question: REPEATED},
+        status=200 if request.htmx else 400,
+    )
 
 
 @require_safe
@@ -128,6 +156,8 @@ def step(request: HtmxHttpRequest, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404("No such question")
     today = _today()
+    if refused := _refuse_repeated(request, today):
+        return refused
     answers = answers_from(request.GET)
     state = wizard_state(answers, today)
     previous = previous_step(step, answers, state)
@@ -155,6 +185,8 @@ def step(request: HtmxHttpRequest, step: str) -> HttpResponse:
 def wizard_next(request: HtmxHttpRequest) -> HttpResponse:
     """Where each question's form goes: check the answer, then show what comes next."""
     today = _today()
+    if refused := _refuse_repeated(request, today):
+        return refused
     answers = answers_from(request.GET)
     current = request.GET.get("from", "")
     if current not in STEPS:
@@ -286,6 +318,8 @@ def _step_of(errors: Mapping[str, Any]) -> str | None:
 
 @require_safe
 def results(request: HtmxHttpRequest) -> HttpResponse:
+    if refused := _refuse_repeated(request, _today()):
+        return refused
     answers = answers_from(request.GET)
     outcome = results_module.build(answers, today=_today())
     if not isinstance(outcome, ResultsContext):
@@ -495,14 +529,16 @@ def compare(request: HttpRequest) -> HttpResponse:
 @require_safe
 def counselor(request: HttpRequest) -> HttpResponse:
     """One page with every question, for SHIP counselors; lookup by contract-PBP."""
-    answers = answers_from(request.GET)
-    lookup = request.GET.get("plan_id", "").strip()[:20]
+    twice = repeated(request.GET)
+    # A repeated answer is left blank, with the message beside its question.
+    answers = {k: v for k, v in answers_from(request.GET).items() if k not in twice}
+    lookup = "" if "plan_id" in twice else request.GET.get("plan_id", "").strip()[:20]
     found: list[Plan] = []
     if lookup:
         found = list(Plan.objects.published().find_id(lookup).select_related("organization")[:10])
     state = wizard_state(answers, _today())
-    errors: Mapping[str, Any] = {}
-    if request.GET.get("go"):
+    errors: Mapping[str, Any] = {n: REPEATED if n in STEPS else repeated_message(n) for n in twice}
+    if request.GET.get("go") and not errors:
         outcome = results_module.build(answers, today=_today())
         if isinstance(outcome, ResultsContext):
             return HttpResponseRedirect(results_url({**answers, "counselor": "1"}))
