@@ -143,6 +143,17 @@ MEDICAID = Question(
     ),
 )
 
+CURRENT_PLAN = Question(
+    name="current_plan",
+    title=_("Your plan now"),
+    legend=_("Are you in one of these plans now?"),
+    hint=_("The plan's name and ID are on your member card, for example H1234-005."),
+    why=_(
+        "Plans can change or end on January 1. If you tell us your plan, we can say what "
+        "happens to it and what you can do. This question is optional."
+    ),
+)
+
 MEDICAID_PLAN = Question(
     name="medicaid_plan",
     title=_("Your Medicaid plan"),
@@ -206,6 +217,7 @@ QUESTIONS: tuple[Question, ...] = (
     COUNTY,
     MEDICARE,
     COVERAGE,
+    CURRENT_PLAN,
     MEDICAID,
     MEDICAID_PLAN,
     MEDICAID_CHANGE,

@@ -24,7 +24,10 @@ from plans.models import County, MedicaidPlan, Plan, PlanKind
 
 STEPS: tuple[str, ...] = tuple(q.name for q in QUESTIONS)
 # Steps shown only when they can change an answer.
-CONDITIONAL = frozenset({"medicaid_plan", "care_needs"})
+CONDITIONAL = frozenset({"current_plan", "medicaid_plan", "care_needs"})
+# Who is asked which plan they are in now: people who said they are in a D-SNP or PACE,
+# or are not sure how they get Medicare.
+_MAY_BE_MEMBERS = frozenset({"dsnp", "pace", "not_sure"})
 # Flags that travel with the answers but are not answers.
 CARRIED = ("counselor",)
 _UNDER_55 = frozenset({"under18", "18-20", "21-54"})
@@ -60,6 +63,8 @@ class WizardState:
     medicaid_plans: tuple[MedicaidPlan, ...]
     has_pace: bool
     state_counties: tuple[County, ...]
+    # This year's published D-SNPs and PACE plans of the county, for "your plan now".
+    current_plans: tuple[Plan, ...] = ()
 
     def applies(self, step: str, answers: Mapping[str, str]) -> bool | None:
         """Whether a step applies; None while it cannot be known yet (no county)."""
@@ -67,6 +72,11 @@ class WizardState:
             return True
         if self.place is None:
             return None
+        if step == "current_plan":
+            if not self.current_plans:
+                return False
+            coverage = answers.get("coverage")
+            return None if coverage is None else coverage in _MAY_BE_MEMBERS
         if step == "medicaid_plan":
             if not self.medicaid_plans:
                 return False
@@ -100,18 +110,22 @@ def wizard_state(answers: Mapping[str, str], today: date) -> WizardState:
         place = None if isinstance(resolved, dict) else resolved
     if place is None:
         return WizardState(place=None, medicaid_plans=(), has_pace=False, state_counties=())
-    years = plan_years_in_view(_answer_date(answers, today))
+    on = _answer_date(answers, today)
+    years = plan_years_in_view(on)
     county = place.county
     medicaid_plans = newest_per_code(
         MedicaidPlan.objects.published().filter(plan_year__in=years).serving(county)
     )
-    has_pace = (
+    # One query for both: whether PACE serves here, and the plans a member may be in now.
+    plans = list(
         Plan.objects.published()
         .for_year_in(years)
         .available_in(county)
-        .filter(kind=PlanKind.PACE)
-        .exists()
+        .only("pk", "kind", "plan_year", "contract_id", "pbp", "segment", "name")
+        .order_by("name", "contract_id", "pbp", "segment")
     )
+    has_pace = any(p.kind == PlanKind.PACE for p in plans)
+    current_plans = tuple(p for p in plans if p.plan_year == on.year)
     # Only counties some ZIP reaches: Connecticut's planning regions are loaded for importers
     # but no ZIP points to them, and a person must not see both forms of the same place.
     state_counties = tuple(
@@ -124,6 +138,7 @@ def wizard_state(answers: Mapping[str, str], today: date) -> WizardState:
         medicaid_plans=medicaid_plans,
         has_pace=has_pace,
         state_counties=state_counties,
+        current_plans=current_plans,
     )
 
 
@@ -155,7 +170,11 @@ def check_step(step: str, answers: Mapping[str, str], state: WizardState, today:
         resolved = resolve_place(parsed.zip, parsed.county)
         return resolved if isinstance(resolved, dict) else {}
     if value is None:
-        return {step: _CHOOSE}
+        # Optional: a person who skips it is asked nothing more about their plan.
+        return {} if step == "current_plan" else {step: _CHOOSE}
+    if step == "current_plan":
+        ids = {p.cms_id for p in state.current_plans} | {"none", "not_sure"}
+        return {} if value in ids else {step: _("Please choose your plan from the list.")}
     if step == "medicaid_plan":
         codes = {p.code for p in state.medicaid_plans} | {"none", "not_sure"}
         return (

@@ -48,7 +48,7 @@ def test_zip_step_full_page_and_partial(client: Client, demo_catalog: None) -> N
     page = client.get("/en/find/zip/")
     assert page.status_code == 200
     assert "<html" in page.content.decode()
-    assert title(page).startswith("Step 1 of up to 10: Your ZIP code")
+    assert title(page).startswith("Step 1 of up to 11: Your ZIP code")
     partial = client.get("/en/find/zip/", **HTMX)
     body = partial.content.decode()
     assert "<html" not in body and 'id="wizard"' in body

@@ -65,6 +65,7 @@ PARAMETERS: Final = (
     "county",
     "medicare",
     "coverage",
+    "current_plan",
     "medicaid",
     "medicaid_plan",
     "medicaid_change",
@@ -85,6 +86,8 @@ _FIVE_DIGITS = re.compile(r"[0-9]{5}", re.ASCII)
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
 # Medicaid plan ids are the caller's (database) ids: short, ASCII, no spaces.
 _PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", re.ASCII)
+# A Medicare plan's contract-PBP(-segment) ID, as on a member card: H1234-005.
+_CMS_PLAN_ID = re.compile(r"[HR][0-9]{4}-[0-9]{3}(-[0-9]{3})?", re.ASCII)
 
 Medicare = Literal["ab", "a_only", "b_only", "neither", "not_sure"]
 Coverage = Literal["new", "original", "ma", "dsnp", "pace", "not_sure"]
@@ -125,6 +128,9 @@ class Answers:
     care_needs: YesNo
     nursing_home: YesNo
     date: date
+    # The D-SNP or PACE plan the person is in now (H1234-005), "none" or "not_sure": it
+    # decides no status, only what the results say about that plan's next year.
+    current_plan: str = NOT_SURE
 
 
 type ParsedAnswers = Answers | dict[str, Message]
@@ -176,6 +182,7 @@ _ERRORS: Mapping[str, Message] = {
     "zip": _("A ZIP code is 5 numbers, for example 33125."),
     "county": _("Please choose your county from the list."),
     "medicaid_plan": _("Please choose your Medicaid plan from the list."),
+    "current_plan": _("Please choose your plan from the list."),
     "date": _("Enter a date as year-month-day, for example 2026-10-15."),
 }
 _CHOICES: Mapping[str, tuple[str, ...]] = {
@@ -236,11 +243,13 @@ def parse_answers(
         else:
             errors[name] = _NOT_A_CHOICE
     medicaid_plan = _medicaid_plan(raw.get("medicaid_plan"), errors)
+    current_plan = _current_plan(raw.get("current_plan"), errors)
     on = _date(raw.get("date"), today, errors)
 
     if errors:
         return errors
-    assert on is not None and medicaid_plan is not None  # no errors means both parsed
+    # No errors means each of these parsed.
+    assert on is not None and medicaid_plan is not None and current_plan is not None
     return Answers(
         zip=zip_code,
         county=county,
@@ -253,6 +262,7 @@ def parse_answers(
         care_needs=_as_yes_no(choices["care_needs"]),
         nursing_home=_as_yes_no(choices["nursing_home"]),
         date=on,
+        current_plan=current_plan,
     )
 
 
@@ -273,6 +283,17 @@ def _medicaid_plan(value: str | None, errors: dict[str, Message]) -> str | None:
     if value in ("none", NOT_SURE) or _PLAN_ID.fullmatch(value) is not None:
         return value
     errors["medicaid_plan"] = _ERRORS["medicaid_plan"]
+    return None
+
+
+def _current_plan(value: str | None, errors: dict[str, Message]) -> str | None:
+    if "current_plan" in errors:
+        return None
+    if value is None:
+        return NOT_SURE
+    if value in ("none", NOT_SURE) or _CMS_PLAN_ID.fullmatch(value) is not None:
+        return value
+    errors["current_plan"] = _ERRORS["current_plan"]
     return None
 
 
