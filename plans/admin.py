@@ -284,6 +284,7 @@ class PlanAdmin(WorkflowAdmin):
         "status",
         "publish_from",
         "renews",
+        "next_year_change",
         "review_due",
         "is_sample",
     ]
@@ -296,6 +297,7 @@ class PlanAdmin(WorkflowAdmin):
         "sanctioned",
         "status",
         "renews",
+        "next_year_change",
         "is_sample",
     ]
     list_select_related = ["organization"]
@@ -370,7 +372,22 @@ class PlanAdmin(WorkflowAdmin):
                 ]
             },
         ),
-        ("Next plan year", {"fields": ["renews", "members_moved_to"]}),
+        (
+            "Next plan year",
+            {
+                "fields": [
+                    "renews",
+                    "members_moved_to",
+                    "next_year_change",
+                    ("moved_to_id_text", "moved_to_name_text"),
+                ],
+                "description": (
+                    "Set by the CMS Plan Crosswalk import; correct it here if CMS's file "
+                    "is wrong. The next plan's ID and name are kept even when the catalog "
+                    "does not have that plan."
+                ),
+            },
+        ),
         (
             _("Review"),
             {

@@ -34,6 +34,8 @@ from plans.models import (
 )
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_catalog.json"
+# What happens on January 1 to this year's sample plans, in CMS's Plan Crosswalk layout.
+DEMO_CROSSWALK = Path(settings.BASE_DIR) / "fixtures" / "demo_plan_crosswalk.txt"
 SAMPLE_SOURCE = "Sample data (fixtures/demo_catalog.json): not a real plan"
 
 
@@ -146,7 +148,8 @@ def load_demo_catalog(*, today: date, path: Path = DEMO_FILE) -> DemoReport:
     plan_count = 0
     fields = {f.name for f in Plan._meta.get_fields()}
     for row in data["plans"]:
-        for year in years:
+        plan_years = [today.year + offset for offset in row.get("plan_year_offsets", [])]
+        for year in plan_years or years:
             values = {k: v for k, v in row.items() if k in fields}
             for money in ("premium", "premium_with_extra_help"):
                 if money in values:
@@ -166,6 +169,25 @@ def load_demo_catalog(*, today: date, path: Path = DEMO_FILE) -> DemoReport:
                 for fips, zips in row["counties"].items()
             )
             plan_count += 1
+    _apply_demo_crosswalk(year=years[0] + 1)
     return DemoReport(
         plans=plan_count, medicaid_plans=len(medicaid_plans), states=len(data["states"])
     )
+
+
+def _apply_demo_crosswalk(*, year: int) -> None:
+    """Through the real importer, so the demo shows what a crosswalk records."""
+    # Imported here: the importers' shared module imports this one.
+    from plans.imports.common import ImportReport
+    from plans.imports.plan_crosswalk import apply_plan_crosswalk
+    from plans.models import ImportRun
+
+    report = ImportReport(
+        kind=ImportRun.Kind.PLAN_CROSSWALK,
+        file_name=DEMO_CROSSWALK.name,
+        checksum="",
+        dry_run=False,
+    )
+    apply_plan_crosswalk(report, DEMO_CROSSWALK, year=year, include_samples=True)
+    if report.rejected:
+        raise DemoCatalogError(f"The sample Plan Crosswalk is wrong: {report.rejected[0]}")

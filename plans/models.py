@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from plans.next_year import NextYearInfo
 
 # --- Shared vocabularies ---------------------------------------------------
 
@@ -505,6 +508,7 @@ class ImportRun(models.Model):
         INTEGRATED_DSNPS = "integrated_dsnps", _("CMS integrated D-SNP list")
         CATALOG = "catalog", _("Integrated Care Finder catalog CSV")
         STAR_RATINGS = "star_ratings", _("CMS Star Ratings data")
+        PLAN_CROSSWALK = "plan_crosswalk", _("CMS Plan Crosswalk")
 
     class Outcome(models.TextChoices):
         APPLIED = "applied", _("Applied")
@@ -654,6 +658,16 @@ class IntegrationLevel(models.TextChoices):
     COORDINATION_ONLY = "CO", _("Coordination-only")
     HIDE = "HIDE", _("Highly integrated (HIDE SNP)")
     FIDE = "FIDE", _("Fully integrated (FIDE SNP)")
+
+
+class NextYearChange(models.TextChoices):
+    """What CMS's Plan Crosswalk says happens to a plan on January 1 of the next year."""
+
+    UNKNOWN = "unknown", _("Not known yet")
+    RENEWS = "renews", _("Renews")
+    RENEWS_SMALLER_AREA = "renews_smaller_area", _("Renews in a smaller service area")
+    CONSOLIDATED = "consolidated", _("Consolidated into another plan")
+    ENDS = "ends", _("Ends (non-renewed or terminated)")
 
 
 _CATEGORY_FIELDS = {
@@ -828,6 +842,22 @@ class Plan(Reviewed):
         verbose_name="members are moved to",
         help_text="Next year's plan that takes this plan's members (a crosswalk), if any.",
     )
+    # From the CMS Plan Crosswalk. The next plan's ID and name are kept as text too, since
+    # a D-SNP may be consolidated into a plan the catalog does not hold (an ordinary MA
+    # plan), and its members still need to hear which one.
+    next_year_change = models.CharField(
+        "next year (CMS Plan Crosswalk)",
+        max_length=20,
+        choices=NextYearChange.choices,
+        default=NextYearChange.UNKNOWN,
+    )
+    moved_to_id_text = models.CharField(
+        "next plan's ID",
+        max_length=60,
+        blank=True,
+        help_text="As the crosswalk names it (H1234-005), in the catalog or not.",
+    )
+    moved_to_name_text = models.CharField("next plan's name", max_length=200, blank=True)
 
     objects = PlanQuerySet.as_manager()
 
@@ -952,8 +982,33 @@ class Plan(Reviewed):
                 errors.setdefault("members_moved_to", []).append(
                     f"Choose a plan of plan year {self.plan_year + 1}, the year after this one."
                 )
+        continues = {NextYearChange.RENEWS, NextYearChange.RENEWS_SMALLER_AREA}
+        if self.renews and self.next_year_change in {
+            NextYearChange.CONSOLIDATED,
+            NextYearChange.ENDS,
+        }:
+            errors.setdefault("next_year_change", []).append(
+                "A plan that is consolidated or ends does not renew: untick 'renews next year'."
+            )
+        elif not self.renews and self.next_year_change in continues:
+            errors.setdefault("next_year_change", []).append(
+                "This says the plan renews, but 'renews next year' is off: make them agree."
+            )
+        if self.next_year_change == NextYearChange.ENDS and (
+            self.members_moved_to_id is not None or self.moved_to_id_text
+        ):
+            errors.setdefault("next_year_change", []).append(
+                "A plan that ends has no next plan: clear 'members are moved to' and the "
+                "next plan's ID, or choose 'consolidated'."
+            )
         if errors:
             raise ValidationError(errors)
+
+    def next_year_change_info(self) -> NextYearInfo:
+        """What happens to this plan's members on January 1: see ``plans.next_year``."""
+        from plans.next_year import next_year_change_info
+
+        return next_year_change_info(self)
 
     def fide_carve_out_warning(self) -> str:
         """A FIDE SNP covers long-term care and behavioral health unless the state carves

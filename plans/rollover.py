@@ -213,11 +213,16 @@ def _copy_plans(
         if not old.renews:
             report.not_renewing += 1
             moved = old.members_moved_to
-            report.add(
-                f"{label}: does not renew; members move to {moved.cms_id} {moved.name}."
-                if moved
-                else f"{label}: does not renew; no plan named for its members."
-            )
+            if moved:
+                report.add(f"{label}: does not renew; members move to {moved.cms_id} {moved.name}.")
+            elif old.moved_to_id_text:
+                # From the CMS Plan Crosswalk: a next plan the catalog does not hold.
+                report.add(
+                    f"{label}: does not renew; members move to {old.moved_to_id_text} "
+                    f"{old.moved_to_name_text} (not in the catalog)."
+                )
+            else:
+                report.add(f"{label}: does not renew; no plan named for its members.")
             continue
         if not roles.can_edit(user, old):
             report.plans_skipped += 1

@@ -49,6 +49,7 @@ IMPORTERS: dict[str, tuple[str, str]] = {
     ),
     ImportRun.Kind.INTEGRATED_DSNPS: ("plans.imports.integrated_dsnps", "apply_integrated_dsnps"),
     ImportRun.Kind.CATALOG: ("plans.imports.catalog_csv", "apply_catalog"),
+    ImportRun.Kind.PLAN_CROSSWALK: ("plans.imports.plan_crosswalk", "apply_plan_crosswalk"),
 }
 
 NOTHING_CHANGED = (

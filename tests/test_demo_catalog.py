@@ -11,6 +11,7 @@ from plans.demo import DemoCatalogError, load_demo_catalog, remove_demo_catalog
 from plans.models import (
     FULL_BENEFIT_CATEGORIES,
     MedicaidPlan,
+    NextYearChange,
     Plan,
     PlanKind,
     PublicationStatus,
@@ -26,7 +27,8 @@ TODAY = datetime.date(2026, 11, 22)
 
 def test_demo_loads_cleanly_and_covers_every_rule(demo_geography: None) -> None:
     report = load_demo_catalog(today=TODAY)
-    assert report.plans == Plan.objects.count() == 24  # 12 plans x this year and next
+    # 12 plans this year and next, and 2 of this year only (one consolidated, one ending)
+    assert report.plans == Plan.objects.count() == 26
     for plan in Plan.objects.all():
         plan.full_clean()
         assert plan.is_sample and plan.name.startswith("Sample")
@@ -58,13 +60,30 @@ def test_demo_loads_cleanly_and_covers_every_rule(demo_geography: None) -> None:
     # Sample contacts are never "verified", so public pages fall back to national help.
     assert not StateContact.objects.filter(verified=True).exists()
     assert catalog_has_sample_rows()
+    # From the sample Plan Crosswalk: one plan consolidated into next year's plan, one
+    # ending with no successor, the rest renewing.
+    moved = this_year.get(contract_id="H9003", pbp="004")
+    assert (moved.renews, moved.next_year_change) == (False, NextYearChange.CONSOLIDATED)
+    assert moved.members_moved_to == Plan.objects.get(
+        plan_year=2027, contract_id="H9003", pbp="001"
+    )
+    ending = this_year.get(contract_id="H9002", pbp="002")
+    assert (ending.renews, ending.members_moved_to, ending.next_year_change) == (
+        False,
+        None,
+        NextYearChange.ENDS,
+    )
+    assert not Plan.objects.filter(plan_year=2027, pbp="004", contract_id="H9003").exists()
+    renewing = this_year.filter(kind=PlanKind.DSNP).exclude(pk__in=[moved.pk, ending.pk])
+    assert {p.next_year_change for p in renewing} == {NextYearChange.RENEWS}
+    assert all(p.renews for p in renewing)
 
 
 def test_reloading_replaces_and_remove_deletes_only_samples(demo_geography: None) -> None:
     load_demo_catalog(today=TODAY)
     load_demo_catalog(today=TODAY)
-    assert Plan.objects.count() == 24
-    assert remove_demo_catalog() == 24
+    assert Plan.objects.count() == 26
+    assert remove_demo_catalog() == 26
     assert not catalog_has_sample_rows()
     assert Plan.objects.count() == 0
 

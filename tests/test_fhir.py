@@ -201,7 +201,7 @@ def test_every_published_plan_is_structurally_valid_r4b_and_plannet(
     entries = whole_catalog(client)
     matches = [e for e in entries if e["search"]["mode"] == "match"]
     published = Plan.objects.published()
-    assert len(matches) == published.count() == 22
+    assert len(matches) == published.count() == 24
     assert {int(e["resource"]["id"]) for e in matches} == set(
         published.values_list("pk", flat=True)
     )
@@ -221,7 +221,7 @@ def test_the_bundle_is_a_valid_searchset(client: Client, demo_catalog: None) -> 
     response = get(client, f"{BASE}/InsurancePlan")
     bundle = response.json()
     Bundle.model_validate(bundle)  # the entries' resources are validated as well
-    assert bundle["type"] == "searchset" and bundle["total"] == 22
+    assert bundle["type"] == "searchset" and bundle["total"] == 24
     assert bundle["link"] == [{"relation": "self", "url": f"{SERVER}{BASE}/InsurancePlan?page=1"}]
     modes = [e["search"]["mode"] for e in bundle["entry"]]
     assert modes == sorted(modes, key=lambda m: m != "match")  # matches first, then includes

@@ -72,7 +72,8 @@ def csv_rows(response: StreamingHttpResponse) -> list[dict[str, str]]:
 def test_only_published_plans_and_every_one_of_them(client: Client, demo_catalog: None) -> None:
     body = get(client).json()
     published = Plan.objects.published()
-    assert body["count"] == published.count() == 22  # 11 published sample plans x 2 years
+    # 11 published sample plans x 2 years, and 2 of this year only
+    assert body["count"] == published.count() == 24
     assert body["page"] == 1 and body["pages"] == 1 and body["page_size"] == 100
     assert body["next"] is None and body["previous"] is None
     assert {r["id"] for r in body["results"]} == set(published.values_list("pk", flat=True))
@@ -112,7 +113,8 @@ def test_fixed_order_by_year_contract_and_plan(client: Client, demo_catalog: Non
         ({"integration_level": "FIDE", "plan_year": "2026"}, {"H9001-001"}),
         (
             {"state": "FL", "integration_level": "co", "plan_year": "2026"},
-            {"H9003-001", "H9003-002"},
+            # H9002-002 and H9003-004 exist in 2026 only (they end, or are consolidated).
+            {"H9003-001", "H9003-002", "H9002-002", "H9003-004"},
         ),
         ({"state": "PR"}, {"H9201-001"}),
         ({"kind": "pace", "integration_level": "HIDE"}, set()),
@@ -283,13 +285,13 @@ def test_pages_cover_every_plan_once(
 ) -> None:
     monkeypatch.setattr(open_data, "PAGE_SIZE", 5)
     first = get(client, state="FL").json()
-    assert first["count"] == 12 and first["pages"] == 3 and first["page_size"] == 5
+    assert first["count"] == 14 and first["pages"] == 3 and first["page_size"] == 5
     assert first["previous"] is None
     assert first["next"] == "http://testserver/api/v1/plans?state=FL&page=2"
     results = all_results(client, state="FL")
-    assert len(results) == 12 and len({r["id"] for r in results}) == 12
+    assert len(results) == 14 and len({r["id"] for r in results}) == 14
     last = get(client, state="FL", page="3").json()
-    assert last["next"] is None and len(last["results"]) == 2
+    assert last["next"] is None and len(last["results"]) == 4
     assert last["previous"] == "http://testserver/api/v1/plans?state=FL&page=2"
 
 
@@ -386,14 +388,14 @@ def test_csv_has_the_same_rows_as_json(client: Client, demo_catalog: None) -> No
     assert response["Content-Disposition"] == "attachment; filename=integrated-care-plans.csv"
     rows = csv_rows(response)
     body = get(client).json()
-    assert len(rows) == body["count"] == 22
+    assert len(rows) == body["count"] == 24
     assert [int(r["id"]) for r in rows] == [r["id"] for r in body["results"]]
     assert list(rows[0]) == [name for name, _ in open_data.CSV_COLUMNS]
 
 
 def test_csv_columns_and_filters(client: Client, demo_catalog: None) -> None:
     rows = {r["cms_id"]: r for r in csv_rows(client.get(CSV_URL, {"plan_year": "2026"}))}
-    assert len(rows) == get(client, plan_year="2026").json()["count"] == 11
+    assert len(rows) == get(client, plan_year="2026").json()["count"] == 13
     fide = rows["H9001-001"]
     assert fide["counties"] == "12011;12086"
     assert fide["integration_level"] == "FIDE" and fide["aip"] == "true"
@@ -422,7 +424,7 @@ def test_csv_streams_in_batches(
 ) -> None:
     monkeypatch.setattr(open_data, "CSV_BATCH", 4)
     rows = csv_rows(client.get(CSV_URL))
-    assert len(rows) == 22 and len({r["id"] for r in rows}) == 22
+    assert len(rows) == 24 and len({r["id"] for r in rows}) == 24
 
 
 def test_csv_takes_no_page(client: Client, demo_catalog: None) -> None:

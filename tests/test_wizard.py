@@ -149,7 +149,7 @@ def test_results_page(client: Client, demo_catalog: None) -> None:
     response = client.get(url("/en/results/", **FULL_DUAL))
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'role="status"' in body and "We found 12 plans for Miami-Dade County" in body
+    assert 'role="status"' in body and "We found 14 plans for Miami-Dade County" in body
     for heading in ("You can likely join", "You may qualify", "Not for you, because"):
         assert heading in body
     assert "Original Medicare" in body and "1-800-633-4227" in body
@@ -173,7 +173,7 @@ def plan_order(body: str) -> list[str]:
 def test_neutral_order_is_stable_and_sorts_are_offered(client: Client, demo_catalog: None) -> None:
     first = plan_order(client.get(url("/en/results/", **FULL_DUAL)).content.decode())
     again = plan_order(client.get(url("/en/results/", **FULL_DUAL)).content.decode())
-    assert first == again and len(first) == 12
+    assert first == again and len(first) == 14
     by_cost = client.get(url("/en/results/", **FULL_DUAL, sort="cost")).content.decode()
     assert sorted(plan_order(by_cost)) == sorted(first)
     assert client.get(url("/en/results/", **FULL_DUAL, sort="evil")).status_code == 200
@@ -254,10 +254,10 @@ def test_counselor_quick_entry_and_lookup(client: Client, demo_catalog: None) ->
 def test_year_filter_from_october(client: Client, demo_catalog: None) -> None:
     both = client.get(url("/en/results/", **FULL_DUAL)).content.decode()
     only_2027 = client.get(url("/en/results/", **FULL_DUAL, year="2027")).content.decode()
-    assert "We found 12 plans" in both and "We found 6 plans" in only_2027
+    assert "We found 14 plans" in both and "We found 6 plans" in only_2027
     assert "Plan year 2026" not in only_2027
     ignored = client.get(url("/en/results/", **FULL_DUAL, year="1999")).content.decode()
-    assert "We found 12 plans" in ignored
+    assert "We found 14 plans" in ignored
 
 
 def test_plan_page_says_who_can_join_and_what_it_covers(client: Client, demo_catalog: None) -> None:
@@ -286,4 +286,4 @@ def test_counselor_view_offers_a_link_to_reopen_the_answers(
     match = re.search(r'<p class="reopen-link"><a href="([^"]+)"', body)
     assert match
     reopened = client.get(match.group(1).replace("&amp;", "&"))
-    assert reopened.status_code == 200 and "We found 12 plans" in reopened.content.decode()
+    assert reopened.status_code == 200 and "We found 14 plans" in reopened.content.decode()

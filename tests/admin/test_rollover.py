@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans import rollover
-from plans.models import MedicaidPlan, Plan, PublicationStatus, State
+from plans.models import MedicaidPlan, NextYearChange, Plan, PublicationStatus, State
 
 from .conftest import client_for
 
@@ -131,3 +131,23 @@ def test_rollover_from_the_admin_and_the_command(users: dict[str, User]) -> None
         call_command(
             "rollover_plan_year", "--state", "FL", "--from-year", "1999", "--as", "national"
         )
+
+
+def test_rollover_names_a_next_plan_the_catalog_does_not_hold(users: dict[str, User]) -> None:
+    year = next_year()
+    florida = State.objects.get(code="FL")
+    ending = Plan.objects.in_state(florida).for_year(year).first()
+    assert ending is not None
+    # As the CMS Plan Crosswalk import records a D-SNP consolidated into an ordinary MA plan.
+    ending.renews = False
+    ending.next_year_change = NextYearChange.CONSOLIDATED
+    ending.moved_to_id_text, ending.moved_to_name_text = "H8888-001", "Other MA Plan (HMO)"
+    ending.full_clean()
+    ending.save()
+
+    report = rollover.roll_over(state=florida, from_year=year, user=users["fl_editor"])
+
+    assert (
+        f"{ending.cms_id} {ending.name}: does not renew; members move to H8888-001 "
+        "Other MA Plan (HMO) (not in the catalog)."
+    ) in report.lines
