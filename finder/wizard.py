@@ -7,7 +7,7 @@ sends the person back to that step with a plain message, never to an error page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from finder import facts
 from finder.catalog import newest_per_code
 from finder.eligibility import PARAMETERS, parse_answers, plan_years_in_view
 from finder.eligibility.answers import PARTIAL_ANSWERS
@@ -101,7 +102,21 @@ def wizard_state(answers: Mapping[str, str], today: date) -> WizardState:
     if place is None:
         return WizardState(place=None, medicaid_plans=(), has_pace=False, state_counties=())
     years = plan_years_in_view(_answer_date(answers, today))
-    county = place.county
+    medicaid_plans, has_pace, state_counties = facts.cached(
+        "wizard", (place.county.fips, *years), lambda: _county_facts(place.county, years)
+    )
+    return WizardState(
+        place=place,
+        medicaid_plans=medicaid_plans,
+        has_pace=has_pace,
+        state_counties=state_counties,
+    )
+
+
+def _county_facts(
+    county: County, years: Sequence[int]
+) -> tuple[tuple[MedicaidPlan, ...], bool, tuple[County, ...]]:
+    """What the questions need to know of a county: read once per catalog version."""
     medicaid_plans = newest_per_code(
         MedicaidPlan.objects.published().filter(plan_year__in=years).serving(county)
     )
@@ -119,12 +134,7 @@ def wizard_state(answers: Mapping[str, str], today: date) -> WizardState:
         .distinct()
         .order_by("name")
     )
-    return WizardState(
-        place=place,
-        medicaid_plans=medicaid_plans,
-        has_pace=has_pace,
-        state_counties=state_counties,
-    )
+    return medicaid_plans, has_pace, state_counties
 
 
 def _answer_date(answers: Mapping[str, str], today: date) -> date:
