@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from finder import facts
 from finder.eligibility import MedicaidPlanFacts, PlanFacts, StateFacts
 from plans.models import (
     ALL_CATEGORIES,
@@ -126,7 +127,14 @@ def newest_per_code(medicaid_plans: Iterable[MedicaidPlan]) -> tuple[MedicaidPla
 
 
 def for_county(county: County, plan_years: Sequence[int]) -> CountyCatalog:
-    """Everything the engine needs for one county and the plan years in view."""
+    """Everything the engine needs for one county and the plan years in view, built once
+    per catalog version (finder/facts.py)."""
+    return facts.cached(
+        "county", (county.fips, *plan_years), lambda: _read_county(county, plan_years)
+    )
+
+
+def _read_county(county: County, plan_years: Sequence[int]) -> CountyCatalog:
     state = State.objects.select_related("policy").get(pk=county.state_id)
     policy = published_policy(state)
     medicaid_plans = newest_per_code(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from finder import help_lines
+from finder import facts, help_lines
 from finder.help_lines import HelpLine
 from plans.models import ContactKind, State, StateContact
 
@@ -25,6 +25,10 @@ class StateHelp:
 
 
 def help_for_state(state: State) -> StateHelp:
+    return facts.cached("help", (state.code,), lambda: _read_help(state))
+
+
+def _read_help(state: State) -> StateHelp:
     contacts = list(StateContact.objects.published().filter(state=state))
     ship = next((c for c in contacts if c.kind == ContactKind.SHIP and c.verified), None)
     others = tuple(c for c in contacts if c.kind != ContactKind.SHIP)

@@ -8,12 +8,12 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from finder import help_lines
-from plans.models import catalog_has_sample_rows
+from finder.facts import has_sample_rows
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
-        "sample_data": catalog_has_sample_rows(),
+        "sample_data": has_sample_rows(),
         "national_help": help_lines.NATIONAL,
         "report_email": settings.REPORT_EMAIL,
     }

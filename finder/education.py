@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from finder import facts
 from finder.glossary import anchor, page_glossary
 from finder.safe_markdown import Resolver, render_inline
 from finder.safe_markdown import render as render_markdown
@@ -90,7 +91,17 @@ class Tagline:
 
 def taglines_for(state: State | str | None, *, exclude_language: str = "") -> list[Tagline]:
     """A state's own published taglines if it has any, else the national list. The page's
-    own language is left out (a Spanish page needs no Spanish tagline)."""
+    own language is left out (a Spanish page needs no Spanish tagline). Read once per
+    catalog version (finder/facts.py)."""
+    code = state.code if isinstance(state, State) else state
+    return facts.cached(
+        "taglines",
+        (code or "", exclude_language),
+        lambda: _read_taglines(state, exclude_language=exclude_language),
+    )
+
+
+def _read_taglines(state: State | str | None, *, exclude_language: str) -> list[Tagline]:
     rows: list[LanguageTagline] = []
     if state is not None:
         rows = list(LanguageTagline.objects.published().filter(state=state))

@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.translation import get_language
 
+from finder import facts
 from plans.content import glossary_phrases
 from plans.models import GlossaryTerm
 
@@ -70,6 +71,46 @@ def _pattern(language: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
+type _Match = tuple[int, int, str]  # start, end, slug of a phrase in a piece of text
+
+
+@cache
+def _slugs(language: str) -> dict[str, str]:
+    """Escaped phrase → slug, as the phrases appear in escaped HTML."""
+    return {str(escape(p)): s for p, s in glossary_phrases(language).items()}
+
+
+@lru_cache(maxsize=8192)
+def _phrases_in(
+    language: str, html: str
+) -> tuple[tuple[tuple[str, tuple[_Match, ...]], ...], frozenset[str]] | None:
+    """The pieces of ``html`` (tags and text) with the phrases found in each piece of text
+    outside links, and every slug found: one regex pass per distinct text per process,
+    not one per render. What is linked then depends only on the page (first use)."""
+    pattern = _pattern(language)
+    if pattern is None:
+        return None
+    slugs = _slugs(language)
+    pieces: list[tuple[str, tuple[_Match, ...]]] = []
+    found: set[str] = set()
+    in_link = 0
+    for piece in _TAG.split(html):
+        if piece.startswith("<"):
+            if re.match(r"<a[\s>]", piece):
+                in_link += 1
+            elif piece.startswith("</a"):
+                in_link = max(0, in_link - 1)
+            pieces.append((piece, ()))
+            continue
+        if in_link or not piece:
+            pieces.append((piece, ()))
+            continue
+        matches = tuple((m.start(), m.end(), slugs[m.group(0)]) for m in pattern.finditer(piece))
+        found.update(slug for _start, _end, slug in matches)
+        pieces.append((piece, matches))
+    return tuple(pieces), frozenset(found)
+
+
 @dataclass
 class PageGlossary:
     """The glossary of one page being rendered: which terms were linked, in order."""
@@ -96,39 +137,29 @@ class PageGlossary:
         """Link the first use of each known phrase in escaped HTML. Text inside tags and
         inside existing links is left alone, and two term links never touch (they would
         read as one)."""
-        pattern = _pattern(self.language)
-        if pattern is None:
+        found = _phrases_in(self.language, str(html))
+        if found is None:
             return html
-        phrases = glossary_phrases(self.language)
-        unescaped = {str(escape(p)): s for p, s in phrases.items()}
-        out: list[str] = []
-        in_link = 0
-        for piece in _TAG.split(html):
-            if piece.startswith("<"):
-                if re.match(r"<a[\s>]", piece):
-                    in_link += 1
-                elif piece.startswith("</a"):
-                    in_link = max(0, in_link - 1)
-                out.append(piece)
-                continue
-            if in_link or not piece:
-                out.append(piece)
-                continue
-            out.append(self._link_text(piece, pattern, unescaped))
-        return "".join(out)
+        pieces, slugs = found
+        # Most calls find only terms already linked on the page (the same few sentences
+        # recur on every plan card): the text is then returned as it is.
+        if not any(s in self.terms and s not in self.linked for s in slugs):
+            return html
+        return "".join(
+            self._link_text(piece, matches) if matches else piece for piece, matches in pieces
+        )
 
-    def _link_text(self, text: str, pattern: re.Pattern[str], slugs: Mapping[str, str]) -> str:
+    def _link_text(self, text: str, matches: tuple[_Match, ...]) -> str:
         out: list[str] = []
         position = 0
         last_link_end = -1
-        for match in pattern.finditer(text):
-            slug = slugs[match.group(0)]
-            between = text[last_link_end : match.start()] if last_link_end >= 0 else "x"
+        for start, end, slug in matches:
+            between = text[last_link_end:start] if last_link_end >= 0 else "x"
             if slug in self.linked or slug not in self.terms or not between.strip():
                 continue
-            out.append(text[position : match.start()])
-            out.append(self.link(slug, match.group(0)))
-            position = last_link_end = match.end()
+            out.append(text[position:start])
+            out.append(self.link(slug, text[start:end]))
+            position = last_link_end = end
         out.append(text[position:])
         return "".join(out)
 
@@ -140,6 +171,18 @@ class PageGlossary:
 
 
 _REQUEST_ATTRIBUTE = "_icf_page_glossary"
+
+
+def published_terms(language: str) -> dict[str, GlossaryTerm]:
+    """The national terms published in one language, read once per catalog version."""
+    return facts.cached(
+        "glossary",
+        (language,),
+        lambda: {
+            t.slug: t
+            for t in GlossaryTerm.objects.published().for_language(language).for_state(None)
+        },
+    )
 
 
 def linked_so_far(request: HttpRequest | None) -> PageGlossary | None:
@@ -156,10 +199,6 @@ def page_glossary(request: HttpRequest | None) -> PageGlossary | None:
     language = get_language() or "en"
     cached: PageGlossary | None = getattr(request, _REQUEST_ATTRIBUTE, None)
     if cached is None or cached.language != language:
-        terms = {
-            t.slug: t
-            for t in GlossaryTerm.objects.published().for_language(language).for_state(None)
-        }
-        cached = PageGlossary(language=language, terms=terms)
+        cached = PageGlossary(language=language, terms=published_terms(language))
         setattr(request, _REQUEST_ATTRIBUTE, cached)
     return cached

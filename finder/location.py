@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from finder import facts
 from plans.models import County, ZipCounty
 
 
@@ -27,7 +28,19 @@ type PlaceErrors = dict[str, str | Promise]
 
 
 def counties_for_zip(zip_code: str) -> tuple[County, ...]:
+    return facts.cached("zip", (zip_code,), lambda: _read_zip(zip_code))
+
+
+def _read_zip(zip_code: str) -> tuple[County, ...]:
     return tuple(row.county for row in ZipCounty.objects.for_zip(zip_code))
+
+
+def county_by_fips(fips: str) -> County | None:
+    return facts.cached(
+        "county-row",
+        (fips,),
+        lambda: County.objects.select_related("state").filter(fips=fips).first(),
+    )
 
 
 def unknown_zip_message(zip_code: str) -> Promise:
@@ -56,7 +69,7 @@ def resolve_place(zip_code: str | None, county_fips: str | None) -> Place | Plac
         return Place(zip_code=zip_code, county=zip_counties[0], zip_counties=zip_counties)
     county = next((c for c in zip_counties if c.fips == county_fips), None)
     if county is None:
-        county = County.objects.select_related("state").filter(fips=county_fips).first()
+        county = county_by_fips(county_fips)
     if county is None:
         return {"county": _("We do not know this county. Please choose it from the list.")}
     if zip_counties and county.state_id not in {c.state_id for c in zip_counties}:

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.cache import has_vary_header, patch_vary_headers
 from django.utils.translation import get_language
 
-from finder import outage
+from finder import facts, outage
 from finder.open_data import not_modified
 from plans import catalog_version
 
@@ -142,6 +142,8 @@ class PublicPageCacheMiddleware:
 
     def _served(self, request: HttpRequest, version: int, language: str | None) -> Any:
         """A 304 or a kept copy for this request, or None; records the request's key."""
+        # The facts a rendered page reads are keyed by the same version (finder/facts.py).
+        facts.use_version(version)
         key = page_key(request, version, language)
         request._page_key = key  # type: ignore[attr-defined]
         if key.etag is not None and not_modified(request, key.etag):

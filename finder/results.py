@@ -19,8 +19,8 @@ from finder.eligibility import (
     parse_answers,
     plan_years_in_view,
 )
+from finder.facts import has_sample_rows
 from finder.location import Place, resolve_place
-from plans.models import catalog_has_sample_rows
 
 type Errors = dict[str, str | Promise]
 
@@ -71,5 +71,5 @@ def build(
         plan_years=plan_years,
         help=help_for_state(catalog.state),
         data_as_of=max(reviewed, default=None),
-        sample_data=catalog_has_sample_rows(),
+        sample_data=has_sample_rows(),
     )

@@ -275,9 +275,36 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)
 # Seconds browsers and shared caches may reuse a page without asking; 0 = revalidate
 # each time (a 304 when nothing changed).
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 0, minimum=0)
+
+
+def cache_from_url(url: str, name: str) -> dict[str, object]:
+    """``CACHE_URL``: empty for a copy per process (LocMem); ``redis://host:port/db``,
+    ``rediss://…`` or ``unix:///path/redis.sock`` for one Redis shared by every worker and
+    app server (Django's own Redis backend)."""
+    if not url:
+        # Per process: each gunicorn worker keeps its own copies. Nothing needs purging.
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+    scheme, _sep, rest = url.partition("://")
+    if scheme not in {"redis", "rediss", "unix"} or not rest.strip("/"):
+        raise ImproperlyConfigured(
+            "CACHE_URL must be empty (a cache per process), redis://host:port/db or "
+            f"unix:///path/to/redis.sock, not {url!r}."
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        # Keys carry the catalog version: several deployments may share one Redis.
+        "KEY_PREFIX": f"{env_str('CACHE_KEY_PREFIX', 'icf')}-{name}",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+    }
+
+
+# The page cache ("default") and the per-version catalog facts (finder/facts.py), on the
+# same server with keys of their own.
+_cache_url = env_str("CACHE_URL", "").strip()
 CACHES = {
-    # Per process: each gunicorn worker keeps its own copies. Nothing needs purging.
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+    "default": cache_from_url(_cache_url, "pages"),
+    "facts": cache_from_url(_cache_url, "facts"),
 }
 
 # --- Product --------------------------------------------------------------

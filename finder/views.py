@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
+from finder import facts
 from finder import results as results_module
 from finder.catalog import plan_facts
 from finder.eligibility import (
@@ -117,7 +118,10 @@ def _render_step(
         or (state.place.county.fips if state.place else ""),
     }
     if step == "medicaid" and state.place is not None:
-        context["card_terms"] = CardTerm.objects.filter(state_id=state.place.county.state_id)
+        state_id = state.place.county.state_id
+        context["card_terms"] = facts.cached(
+            "card-terms", (state_id,), lambda: list(CardTerm.objects.filter(state_id=state_id))
+        )
     template = "finder/step.html#wizard" if request.htmx else "finder/step.html"
     response = render(request, template, context, status=status)
     if request.htmx:
@@ -275,7 +279,11 @@ def neutral_order(rows: list[PlanRow], seed_text: str, sort: str) -> list[PlanRo
 
 
 def _ratings(plans: Mapping[str, Plan]) -> dict[str, ContractRating]:
-    contracts = {p.contract_id for p in plans.values()}
+    contracts = sorted({p.contract_id for p in plans.values()})
+    return facts.cached("ratings", tuple(contracts), lambda: _read_ratings(contracts))
+
+
+def _read_ratings(contracts: list[str]) -> dict[str, ContractRating]:
     newest: dict[str, ContractRating] = {}
     for rating in ContractRating.objects.filter(contract_id__in=contracts).order_by("star_year"):
         newest[rating.contract_id] = rating

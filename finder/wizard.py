@@ -7,7 +7,7 @@ sends the person back to that step with a plain message, never to an error page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from finder import facts
 from finder.catalog import newest_per_code
 from finder.eligibility import PARAMETERS, parse_answers, plan_years_in_view
 from finder.eligibility.answers import PARTIAL_ANSWERS
@@ -110,9 +111,23 @@ def wizard_state(answers: Mapping[str, str], today: date) -> WizardState:
         place = None if isinstance(resolved, dict) else resolved
     if place is None:
         return WizardState(place=None, medicaid_plans=(), has_pace=False, state_counties=())
-    on = _answer_date(answers, today)
-    years = plan_years_in_view(on)
-    county = place.county
+    years = plan_years_in_view(_answer_date(answers, today))
+    medicaid_plans, has_pace, state_counties, current_plans = facts.cached(
+        "wizard", (place.county.fips, *years), lambda: _county_facts(place.county, years)
+    )
+    return WizardState(
+        place=place,
+        medicaid_plans=medicaid_plans,
+        has_pace=has_pace,
+        state_counties=state_counties,
+        current_plans=current_plans,
+    )
+
+
+def _county_facts(
+    county: County, years: Sequence[int]
+) -> tuple[tuple[MedicaidPlan, ...], bool, tuple[County, ...], tuple[Plan, ...]]:
+    """What the questions need to know of a county: read once per catalog version."""
     medicaid_plans = newest_per_code(
         MedicaidPlan.objects.published().filter(plan_year__in=years).serving(county)
     )
@@ -125,7 +140,8 @@ def wizard_state(answers: Mapping[str, str], today: date) -> WizardState:
         .order_by("name", "contract_id", "pbp", "segment")
     )
     has_pace = any(p.kind == PlanKind.PACE for p in plans)
-    current_plans = tuple(p for p in plans if p.plan_year == on.year)
+    # A member's plan now is one of this year's (the first year in view).
+    current_plans = tuple(p for p in plans if p.plan_year == years[0])
     # Only counties some ZIP reaches: Connecticut's planning regions are loaded for importers
     # but no ZIP points to them, and a person must not see both forms of the same place.
     state_counties = tuple(
@@ -133,13 +149,7 @@ def wizard_state(answers: Mapping[str, str], today: date) -> WizardState:
         .distinct()
         .order_by("name")
     )
-    return WizardState(
-        place=place,
-        medicaid_plans=medicaid_plans,
-        has_pace=has_pace,
-        state_counties=state_counties,
-        current_plans=current_plans,
-    )
+    return medicaid_plans, has_pace, state_counties, current_plans
 
 
 def _answer_date(answers: Mapping[str, str], today: date) -> date:

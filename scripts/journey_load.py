@@ -1,7 +1,7 @@
 """Open-loop load through the wizard's journey, for scripts/bench-load and bench-fault.
 
     journey_load.py BASE_URL [--rate 200] [--duration 60] [--log FILE] [--bodies DIR]
-                    [--events FILE]
+                    [--events FILE] [--distinct PLACES]
 
 First it walks the journey once per set of answers, as a browser without JavaScript
 does (start page, each question, each form submit and its redirect, the results page,
@@ -14,6 +14,10 @@ moment a request was due, so a server that falls behind shows it.
 It prints p50/p95/p99, totals, errors and the rate achieved. With --events (lines
 "stop EPOCH", "back EPOCH" written by bench-fault while it runs) it also reports what
 people saw while the database was away and how soon results came back.
+With --distinct PLACES (lines "ZIP COUNTY") no journey is replayed: every request is
+a URL not asked before, a new combination of place and answers, half of them question
+pages and half results pages, as real traffic is (each person's URL carries their own
+ZIP and answers), so no page cache can answer.
 Only 127.0.0.1/localhost are accepted as targets.
 """
 
@@ -158,6 +162,56 @@ def journeys(target: Target, count: int, *, htmx: bool) -> list[Step]:
     how = "with htmx" if htmx else "without JavaScript"
     print(f"Journeys ({how}): {walked} sets of answers, {len(steps)} requests in all", flush=True)
     return steps
+
+
+DISTINCT_CHOICES = {
+    "medicaid": ["full", "qmb_plus", "slmb_plus", "fbde", "qmb", "slmb", "qi", "none", "not_sure"],
+    "age": ["65plus", "60-64", "55-59", "21-54"],
+    "care_needs": ["yes", "no", "not_sure"],
+    "medicaid_change": ["no", "yes", "not_sure"],
+}
+COVERAGE = ["original", "ma", "dsnp", "pace"]
+
+
+def distinct_steps(places_file: Path, count: int) -> list[Step]:
+    """``count`` requests, each a URL of its own: results pages and question pages take
+    turns, and each walks through place × answers combinations without repeating (there
+    are far more than a run sends)."""
+    places = [tuple(line.split()) for line in places_file.read_text().splitlines() if line]
+    if not places:
+        raise SystemExit(f"No places in {places_file}: is the geography loaded?")
+    steps: list[Step] = []
+    for n in range(count):
+        index = n // 2
+        zip_code, county = places[index % len(places)]
+        rest = index // len(places)
+        if n % 2:
+            query = {
+                "zip": zip_code,
+                "county": county,
+                "medicare": "ab",
+                "coverage": COVERAGE[rest % len(COVERAGE)],
+            }
+            steps.append(Step("question", f"/en/find/medicaid/?{urlencode(query)}", 200))
+            continue
+        answers = {"zip": zip_code, "county": county, **OTHER_ANSWERS}
+        for name, choices in DISTINCT_CHOICES.items():
+            answers[name] = choices[rest % len(choices)]
+            rest //= len(choices)
+        steps.append(Step("results", f"/en/results/?{urlencode(answers)}", 200))
+    return steps
+
+
+def check(target: Target, steps: list[Step]) -> None:
+    """A few of the URLs must answer 200 before the run (a wrong answer name would make
+    every request a redirect); they are then asked again, the only repeats of the run."""
+    conn = target.connection()
+    for step in steps[:6]:
+        status, headers, _body = fetch(conn, step.path)
+        if status != step.expected:
+            raise SystemExit(f"{step.path} answered {status} {headers.get('location', '')}")
+    conn.close()
+    print(f"Distinct URLs: {len(steps)} requests, each its own combination of answers", flush=True)
 
 
 def run(
@@ -341,9 +395,14 @@ def main() -> None:
     parser.add_argument("--htmx", action="store_true", help="journeys as htmx makes them")
     parser.add_argument("--events", type=Path, help="stop/back times written by bench-fault")
     parser.add_argument("--ready", type=Path, help="touched when the timed run starts")
+    parser.add_argument("--distinct", type=Path, help="places file: every URL a new one")
     options = parser.parse_args()
     target = Target(options.base_url)
-    steps = journeys(target, options.journeys, htmx=options.htmx)
+    if options.distinct:
+        steps = distinct_steps(options.distinct, int(options.rate * options.duration))
+        check(target, steps)
+    else:
+        steps = journeys(target, options.journeys, htmx=options.htmx)
     if options.ready:
         options.ready.touch()
     records, bodies, start = run(target, steps, options.rate, options.duration, options.workers)

@@ -68,3 +68,35 @@ def demo_catalog(demo_geography: None) -> None:
     from plans.demo import load_demo_catalog
 
     load_demo_catalog(today=datetime.date(2026, 11, 22))
+
+
+@pytest.fixture
+def redis_cache(settings):  # type: ignore[no-untyped-def]
+    """The page and facts caches on the throwaway Redis scripts/run-tests starts (TEST_REDIS_URL),
+    emptied before and after; skipped loudly without it, except in CI."""
+    from django.core.cache import caches
+
+    from finder import facts
+
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        message = (
+            "TEST_REDIS_URL is not set: no Redis to test the shared cache against "
+            "(install redis-server; scripts/run-tests starts one)."
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {message}")
+        pytest.skip(f"REDIS TESTS SKIPPED: {message}")
+    settings.CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{os.getpid()}-{name}",
+        }
+        for name in ("default", "facts")
+    }
+    caches["default"].clear()
+    facts.clear_local()
+    yield caches["facts"]
+    caches["default"].clear()
+    facts.clear_local()

@@ -1,6 +1,7 @@
 """Count the SQL queries of the public pages at the demo catalog and at national size.
 
-    manage.py bench_page_queries [--skip-demo] [--scale 1.0] [--show-queries]
+    manage.py bench_page_queries [--skip-demo] [--scale 1.0] [--repeat 15] [--profile]
+                                 [--show-queries]
 
 Two catalogs, each built inside a transaction that is always rolled back:
 
@@ -13,14 +14,21 @@ Two catalogs, each built inside a transaction that is always rolled back:
 Both get the national content (glossary, articles, taglines) when it is not loaded. For
 each it renders a question page, the results page and a plan page through Django's
 test client (after one warm-up request on another URL, so no page cache can answer)
-and prints the number of SQL queries and the time. Then it says plainly whether the
-counts stay the same as the catalog grows, and if not, which queries differ. It runs on
-SQLite and PostgreSQL; nothing is left in the database.
+and prints the number of SQL queries and the time of one render: the median of
+``--repeat`` renders of the same URL (each rendered in full: no page cache answers inside
+the command's transaction). Then it says plainly whether the counts stay the same as
+the catalog grows, and if not, which queries differ. ``--profile`` prints where the time
+of the national results page goes (cProfile, the functions with the most cumulative
+and own time). It runs on SQLite and PostgreSQL; nothing is left in the database.
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
+import pstats
 import re
+import statistics
 import time
 from argparse import ArgumentParser
 from collections import Counter
@@ -38,6 +46,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from finder import facts
 from finder.eligibility import plan_years_in_view
 from finder.synthetic_catalog import build_catalog, national_shape
 from plans.demo import load_demo_catalog
@@ -79,14 +88,44 @@ def _shape(sql: str) -> str:
     return sql
 
 
-def _get(client: Client, path: str) -> tuple[int, float, tuple[str, ...]]:
+def _get(client: Client, path: str, repeat: int) -> tuple[int, float, tuple[str, ...]]:
+    """Queries of one render, and the median time of ``repeat`` renders (query capture
+    off while timing: it costs time of its own)."""
     with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
         response = client.get(path, secure=True)
-        elapsed = (time.perf_counter() - started) * 1000
+    # Read now: every request starts by emptying the connection's query log.
+    sql = tuple(q["sql"] for q in captured.captured_queries)
     if response.status_code != 200:
         raise CommandError(f"{path} answered {response.status_code}, not 200.")
-    return len(captured), elapsed, tuple(q["sql"] for q in captured.captured_queries)
+    times = []
+    for _ in range(max(1, repeat)):
+        started = time.perf_counter()
+        client.get(path, secure=True)
+        times.append((time.perf_counter() - started) * 1000)
+    return len(sql), statistics.median(times), sql
+
+
+def _profile(client: Client, path: str, repeat: int) -> str:
+    """cProfile of ``repeat`` renders of one page: cumulative, then own time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(max(1, repeat)):
+        client.get(path, secure=True)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    out.write(f"Profile of {max(1, repeat)} renders of {path}\n")
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+    return out.getvalue()
+
+
+def _load_average() -> str:
+    try:
+        with open("/proc/loadavg") as loadavg:
+            return " ".join(loadavg.read().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def _counties(count: int) -> str:
@@ -110,11 +149,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Print every query of the national results page in the busiest county.",
         )
+        parser.add_argument(
+            "--repeat", type=int, default=15, help="Renders timed per page (the median)."
+        )
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help="Profile the national results page in the busiest county (cProfile).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
         answers = {**ANSWERS, "date": today.isoformat()}
         results: list[Measurement] = []
+        self.repeat = options["repeat"]
+        self.profile = options["profile"]
+        self.profiles: list[str] = []
         # Public pages over HTTPS, on plain static storage (no collectstatic needed).
         with override_settings(
             ALLOWED_HOSTS=["testserver"],
@@ -219,16 +269,28 @@ class Command(BaseCommand):
             *(("plan", path, label) for path, label in plan_pages),
         ]
         measured = []
-        for page, path, label in pages:
-            queries, ms, sql = _get(client, path)
-            measured.append(Measurement(catalog, page, label, queries, ms, sql))
+        # The per-version facts (finder/facts.py) are kept inside this transaction as they
+        # are outside one in production: nothing is written while the pages are measured.
+        with facts.trust_transaction():
+            client.get(_url("/en/find/medicare/", **place), secure=True)
+            client.get(_url("/en/results/", **query, sort="stars"), secure=True)
+            for page, path, label in pages:
+                queries, ms, sql = _get(client, path, self.repeat)
+                measured.append(Measurement(catalog, page, label, queries, ms, sql))
+            if self.profile and catalog == "national" and plan_pages:
+                self.profiles.append(_profile(client, pages[1][1], self.repeat))
         return measured
 
     # --- the report ------------------------------------------------------------------------
 
     def _report(self, results: list[Measurement], *, show: bool) -> None:
         vendor = connection.vendor
-        self.stdout.write(f"\nQueries per page ({vendor}; rendered, not from the page cache)")
+        for profile in self.profiles:
+            self.stdout.write(profile)
+        self.stdout.write(
+            f"\nQueries per page ({vendor}; rendered, not from the page cache; ms: the median"
+            f" of {self.repeat} renders; load average {_load_average()})"
+        )
         self.stdout.write(f"{'catalog':<9} {'page':<9} {'where':<40} {'queries':>7} {'ms':>8}")
         for m in results:
             self.stdout.write(
@@ -251,9 +313,10 @@ class Command(BaseCommand):
                 if before[sql] != after[sql]:
                     self.stdout.write(f"  {before[sql]} -> {after[sql]}  {sql[:220]}")
         self.stdout.write(
-            "Served for real, each public page also reads the catalog version first (1 query,\n"
-            "the page cache's key; skipped inside this command's transaction): add 1. A page\n"
-            "kept in the page cache costs that 1 query only."
+            "Served for real, each public page reads the catalog version first (1 query, the\n"
+            "page cache's key, shared with the per-version facts; inside this command's\n"
+            "transaction the facts read it themselves, so it is counted above). A page kept\n"
+            "in the page cache costs that 1 query only."
         )
         if show:
             busiest = next(m for m in results if m.page == "results" and m.catalog == "national")
