@@ -42,6 +42,7 @@ from django.db import models
 
 from plans.imports.common import ImportReport, RowError
 from plans.imports.contract_directory import find_contract, organization_for_contract
+from plans.imports.tabular import TableError, csv_records, field_count_problem
 from plans.models import (
     ALL_CATEGORIES,
     CardTerm,
@@ -368,12 +369,13 @@ def parse_catalog(path: Path) -> ParsedCatalog:
             RowError(1, "The file is not UTF-8 text: save it as 'CSV UTF-8' and import again.")
         )
         return parsed
-    reader = csv.reader(io.StringIO(text, newline=""))
+    records = csv_records(io.StringIO(text, newline=""))
     try:
-        header = [cell.strip().lower() for cell in next(reader, [])]
-    except csv.Error as error:
-        parsed.rejected.append(RowError(1, f"The CSV is malformed: {error}."))
+        first = next(records, None)
+    except TableError as error:
+        parsed.rejected.append(RowError(error.row, f"{error.message}."))
         return parsed
+    header = [cell.strip().lower() for cell in first[2]] if first else []
     unknown = [c for c in header if c not in COLUMNS]
     if "record" not in header or unknown:
         problem = (
@@ -392,7 +394,7 @@ def parse_catalog(path: Path) -> ParsedCatalog:
         return parsed
 
     seen: dict[tuple[Any, ...], int] = {}
-    for number, cells in _numbered(reader, parsed):
+    for number, cells in _numbered(records, parsed):
         if not any(cell.strip() for cell in cells):
             continue
         parsed.rows_read += 1
@@ -400,6 +402,10 @@ def parse_catalog(path: Path) -> ParsedCatalog:
             parsed.rejected.append(
                 RowError(number, f"The row has {len(cells)} cells; the header has {len(header)}.")
             )
+            continue
+        if problem := field_count_problem(cells, len(header)):
+            # A short row is a row cut off (a truncated file), not one with blank columns.
+            parsed.rejected.append(RowError(number, f"The row {problem}."))
             continue
         raw = {
             column: cells[i].strip() if i < len(cells) else "" for i, column in enumerate(header)
@@ -418,15 +424,16 @@ def parse_catalog(path: Path) -> ParsedCatalog:
     return parsed
 
 
-def _numbered(reader: Any, parsed: ParsedCatalog) -> Iterator[tuple[int, list[str]]]:
+def _numbered(
+    records: Iterator[tuple[int, int, list[str]]], parsed: ParsedCatalog
+) -> Iterator[tuple[int, list[str]]]:
     # Rows are numbered as a spreadsheet shows them (the header is row 1): a note with a
     # line break is still one row.
-    number = 1
     try:
-        for number, cells in enumerate(reader, start=2):
+        for number, _line, cells in records:
             yield number, cells
-    except csv.Error as error:
-        parsed.rejected.append(RowError(number + 1, f"The CSV is malformed: {error}."))
+    except TableError as error:
+        parsed.rejected.append(RowError(error.row, f"{error.message}."))
 
 
 def _parse_row(number: int, raw: dict[str, str], parsed: ParsedCatalog) -> CatalogRow | None:

@@ -61,7 +61,7 @@ class ImportReport:
     rows_kept: int = 0
     rejected: list[RowError] = field(default_factory=list)
     # Named lists of things to look at that do not reject the file, e.g.
-    # "county names not matched", "unknown integration codes", "conflicts".
+    # "county names not matched", "conflicts".
     notes: dict[str, list[str]] = field(default_factory=dict)
     states: set[str] = field(default_factory=set)
     plan_years: set[int] = field(default_factory=set)
@@ -96,7 +96,8 @@ class ImportReport:
         if self.rejected:
             lines.append(
                 f"REJECTED: {len(self.rejected):,} bad rows, so nothing was changed. "
-                "Fix these rows and import again:"
+                "Fix these rows and import again (rows are counted as in the file, the "
+                "first row, usually the header, being row 1):"
             )
             lines += [f"  {error}" for error in self.rejected[:MAX_LISTED]]
             if len(self.rejected) > MAX_LISTED:
@@ -256,7 +257,11 @@ class ImportCommand(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(report.text())
         if report.rejected:
-            raise CommandError(f"Import rejected: {len(report.rejected):,} bad rows.")
+            first = report.rejected[0]
+            raise CommandError(
+                f"Import rejected: {len(report.rejected):,} bad rows. Row {first.row}: "
+                f"{first.message.rstrip('.')}. Nothing was imported."
+            )
 
 
 def assign_changed(obj: Model, values: dict[str, Any]) -> bool:

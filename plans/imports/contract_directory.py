@@ -14,8 +14,10 @@ Row rules (see docs/data-formats.md):
   rejected: CMS's own February 2026 file has one ("90091"), and a monthly reference file
   that cannot be imported until CMS fixes a row helps nobody; the skipped contract is
   not a D-SNP or PACE contract the finder could show anyway, and the report names it;
-- a row without a legal entity name or organization type, a contract listed twice, or
-  a name too long to store rejects the file, since those mean the file is broken;
+- a row without a legal entity name or organization type, an Organization Type or Plan
+  Type outside CMS's list (plans/imports/closed_sets.py), a contract listed twice, or
+  a name too long to store rejects the file, since those mean the file is broken (so
+  does a CSV row whose fields do not match the header, or a quote never closed);
 - a directory phone that is not in the form the catalog stores is reported: the
   contract has no phone then, and the organization keeps the phone it had;
 - a Contract Effective Date that is not a date is reported and left empty.
@@ -36,6 +38,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from plans.imports.closed_sets import DIRECTORY_PLAN_TYPES, ORGANIZATION_TYPES, Choices
 from plans.imports.common import ImportReport, RowError, assign_changed, fold_name
 from plans.imports.tabular import TableError, read_rows
 from plans.models import (
@@ -67,6 +70,11 @@ COLUMNS = {
     "phone_ext": "Directory Contact Phone Ext",
 }
 REQUIRED = ["legal_name", "marketing_name", "contract_id", "organization_type", "parent", "phone"]
+
+CHOICES = {
+    "organization_type": Choices(COLUMNS["organization_type"], ORGANIZATION_TYPES),
+    "plan_type": Choices(COLUMNS["plan_type"], DIRECTORY_PLAN_TYPES, blank=True),
+}
 
 SKIPPED = "Contracts skipped (contract number malformed)"
 PHONES = "Directory phones not stored (not in the form 1-800-555-0100)"
@@ -216,6 +224,10 @@ def _parse_row(
         problems.append("Legal Entity Name is blank")
     if not cells.get("organization_type"):
         problems.append("Organization Type is blank")
+    for column, choices in CHOICES.items():
+        value = cells.get(column, "")
+        if value and (problem := choices.problem(value)):
+            problems.append(problem)
     for column in ("legal_name", "marketing_name", "parent"):
         if len(cells.get(column, "")) > _MAX_NAME:
             problems.append(f"{COLUMNS[column]} is longer than {_MAX_NAME} characters")

@@ -16,7 +16,6 @@ what is reported) are documented in docs/data-formats.md, "CMS MA Landscape".
 from __future__ import annotations
 
 import codecs
-import csv
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -31,6 +30,13 @@ from django.db import models
 from django.utils import timezone
 
 from plans.demo import remove_demo_catalog
+from plans.imports.closed_sets import (
+    INTEGRATION_CODES,
+    NOT_APPLICABLE,
+    SNP_TYPES,
+    Choices,
+    choice_key,
+)
 from plans.imports.common import (
     ImportRefused,
     ImportReport,
@@ -39,6 +45,7 @@ from plans.imports.common import (
     fold_name,
 )
 from plans.imports.counties import CountyMatcher
+from plans.imports.tabular import TableError, csv_records, field_count_problem
 from plans.models import (
     Contract,
     ContractRating,
@@ -54,8 +61,6 @@ from plans.models import (
 
 SOURCE_PREFIX = "CMS MA Landscape"
 BATCH_SIZE = 1000
-# Row numbers listed per plan in a note; the rest are counted.
-MAX_ROWS_LISTED = 10
 
 # --- The layout -------------------------------------------------------------------
 
@@ -169,7 +174,19 @@ LANDSCAPE_HEADER: tuple[str, ...] = (
     "PDP Region",
 )
 
-INTEGRATION_LEVELS = {"CO": "CO", "HIDE": "HIDE", "FIDE": "FIDE"}
+# CO-P ("coordination-only, partial", in the CY2027 files) is coordination-only.
+INTEGRATION_LEVELS = {"CO": "CO", "CO-P": "CO", "HIDE": "HIDE", "FIDE": "FIDE"}
+_LEVEL_BY_KEY = {choice_key(code): level for code, level in INTEGRATION_LEVELS.items()}
+# Every row's SNP Type and integration status come from closed lists; a D-SNP row must
+# have one of the integration codes (any other value refuses the file, see
+# docs/decisions.md), other rows "Not Applicable" or one of the codes.
+SNP_TYPE = Choices("SNP Type", SNP_TYPES, blank=True)
+ANY_INTEGRATION_STATUS = Choices(
+    "Dual Eligible SNP (D-SNP) Integration Status",
+    (*INTEGRATION_CODES, NOT_APPLICABLE),
+    blank=True,
+)
+DSNP_INTEGRATION_STATUS = Choices("Dual Eligible SNP (D-SNP) Integration Status", INTEGRATION_CODES)
 
 # --- Typed values -----------------------------------------------------------------
 
@@ -216,7 +233,7 @@ class LandscapeRow:
     parent_name: str
     sanctioned: bool
     integration_code: str  # as CMS wrote it, e.g. "HIDE" or "CO-P"
-    integration_level: str | None  # "CO", "HIDE" or "FIDE"; None for any other code
+    integration_level: str  # "CO", "HIDE" or "FIDE" (a row with any other code is rejected)
     is_aip: bool
     zero_dollar_cost_sharing: bool
     premium: Decimal | None  # Monthly Consolidated Premium (Part C + D)
@@ -452,55 +469,50 @@ class LandscapeFile:
 
     def dsnp_rows(self) -> Iterator[LandscapeRow]:
         with self.path.open("rb") as handle:
-            reader = csv.reader(self._lines(handle))
             try:
-                yield from self._read(reader)
-            except csv.Error as error:
-                raise LandscapeFileError(
-                    f"The file is not readable CSV: {error}.", line=reader.line_num
-                ) from error
+                yield from self._read(csv_records(self._lines(handle)))
+            except TableError as error:
+                raise LandscapeFileError(f"{error.message}.", line=error.line) from error
         for text, line in self._year_texts.items():
             try:
                 self.years.add(parse_year(text))
             except ValueError as error:
                 self.rejected.append(RowError(line, f"Contract Year: {error}"))
 
-    def _read(self, reader: Any) -> Iterator[LandscapeRow]:
-        header = next(reader, None)
+    def _read(self, records: Iterator[tuple[int, int, list[str]]]) -> Iterator[LandscapeRow]:
+        first = next(records, None)
+        header = first[2] if first else []
         if not header or not any(cell.strip() for cell in header):
             raise LandscapeFileError("The file is empty: it has no header row.")
         columns = resolve_header(header)
         width = len(header)
         i_state, i_year, i_snp_type = columns["state"], columns["year"], columns["snp_type"]
-        for cells in reader:
+        i_integration = columns["integration"]
+        for _row, line, cells in records:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue  # blank line
             self.rows_read += 1
-            if len(cells) != width and not self._only_blank_extras(cells, width):
-                self.rejected.append(
-                    RowError(
-                        reader.line_num,
-                        f"has {len(cells)} fields where the header has {width} "
-                        "(a comma inside an unquoted value?)",
-                    )
+            problem = field_count_problem(cells, width)
+            if problem is None:
+                # Checked on every row, all plan types: a D-SNP whose SNP Type is mangled
+                # would otherwise be skipped as another plan type, unseen.
+                problem = SNP_TYPE.problem(cells[i_snp_type]) or (
+                    ANY_INTEGRATION_STATUS.problem(cells[i_integration])
                 )
+            if problem is not None:
+                self.rejected.append(RowError(line, problem))
                 continue
             self.states.add(cells[i_state].strip().upper())
             if not is_dual_eligible(cells[i_snp_type]):
                 # Other plan types are not checked cell by cell, but their years count
                 # (each distinct spelling is checked once, at the end).
-                self._year_texts.setdefault(cells[i_year], reader.line_num)
+                self._year_texts.setdefault(cells[i_year], line)
                 continue
             self.dsnp_rows_read += 1
-            row = self._dsnp_row(reader.line_num, cells, columns)
+            row = self._dsnp_row(line, cells, columns)
             if row is not None:
                 self.years.add(row.contract_year)
                 yield row
-
-    @staticmethod
-    def _only_blank_extras(cells: list[str], width: int) -> bool:
-        # A trailing comma (one more, empty field) is harmless; a short row is not.
-        return len(cells) > width and not any(cell.strip() for cell in cells[width:])
 
     def _dsnp_row(self, line: int, cells: list[str], col: dict[str, int]) -> LandscapeRow | None:
         problems: list[str] = []
@@ -552,6 +564,9 @@ class LandscapeFile:
         state = cell("state").strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", state):
             problems.append(f"State Territory Abbreviation: {state!r} is not a USPS code")
+        code = " ".join(cell("integration").split())
+        if problem := DSNP_INTEGRATION_STATUS.problem(code):
+            problems.append(problem)
         names = {
             key: " ".join(cell(key).split())
             for key in ("plan_name", "contract_name", "marketing_name", "parent", "county")
@@ -566,7 +581,6 @@ class LandscapeFile:
         if problems:
             self.rejected.append(RowError(line, "; ".join(problems)))
             return None
-        code = " ".join(cell("integration").split())
         return LandscapeRow(
             row=line,
             contract_year=year,
@@ -581,7 +595,7 @@ class LandscapeFile:
             parent_name=names["parent"],
             sanctioned=sanctioned,
             integration_code=code,
-            integration_level=INTEGRATION_LEVELS.get(code.upper()),
+            integration_level=_LEVEL_BY_KEY[choice_key(code)],
             is_aip=is_aip,
             zero_dollar_cost_sharing=zero_dollar,
             premium=premium,
@@ -603,29 +617,17 @@ def _money(amount: Decimal | None) -> str:
     return "blank" if amount is None else f"${amount:,}"
 
 
-def _rows_text(numbers: list[int], count: int) -> str:
-    listed = ", ".join(map(str, numbers))
-    more = count - len(numbers)
-    label = "row" if count == 1 else "rows"
-    return f"{label} {listed}" + (f" and {more:,} more" if more > 0 else "")
-
-
 @dataclass
 class _PlanInFile:
     """Everything the file says about one plan, gathered from its county rows."""
 
     first: LandscapeRow
     facts: tuple[Any, ...]
-    row_numbers: list[int] = field(default_factory=list)
-    row_count: int = 0
     counties: set[str] = field(default_factory=set)
     unmatched_states: set[str] = field(default_factory=set)
     conflicts: dict[str, str] = field(default_factory=dict)  # fact -> first difference
 
     def add_row(self, row: LandscapeRow) -> None:
-        self.row_count += 1
-        if len(self.row_numbers) < MAX_ROWS_LISTED:
-            self.row_numbers.append(row.row)
         facts = _plan_facts(row)
         if facts == self.facts:
             return
@@ -691,9 +693,6 @@ _RATING_FIELDS = [
 ]
 
 NOTE_UNMATCHED = "County names not matched (those service-area rows were skipped)"
-NOTE_UNKNOWN_CODES = (
-    "Unknown integration codes (plans left out; the catalog keeps what it had for them)"
-)
 NOTE_CONFLICTS = "Rows of one plan disagree (plans left out; the catalog keeps what it had)"
 NOTE_UNPUBLISHED = "Plans unpublished (in the catalog, not in this file)"
 NOTE_BY_KIND = "Changes by kind"
@@ -816,14 +815,7 @@ class _LandscapeImport:
         """The plans of the file that can be written; the others go into the report."""
         applied = {}
         for key, plan in self.plans.items():
-            rows = _rows_text(plan.row_numbers, plan.row_count)
-            if plan.first.integration_level is None:
-                self.report.note(
-                    NOTE_UNKNOWN_CODES,
-                    f"{plan.first.integration_code or '(blank)'!r}: {plan.first.cms_id} "
-                    f"({plan.first.plan_name}), {rows}",
-                )
-            elif plan.conflicts:
+            if plan.conflicts:
                 self.report.note(
                     NOTE_CONFLICTS, f"{plan.first.cms_id}: {'; '.join(plan.conflicts.values())}"
                 )

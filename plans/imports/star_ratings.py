@@ -25,7 +25,6 @@ and E (employer) contracts never appear on a D-SNP or PACE page.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import statistics
@@ -40,7 +39,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.text import slugify
 
+from plans.imports.closed_sets import ORGANIZATION_TYPES, Choices
 from plans.imports.common import ImportRefused, ImportReport, file_checksum
+from plans.imports.tabular import TableError, csv_records, field_count_problem
 from plans.models import (
     ContractMeasure,
     ContractRating,
@@ -119,6 +120,7 @@ STARS = re.compile(r"^[1-5]$")
 SUMMARY_STARS = re.compile(r"^[1-5](\.[05])?$")
 HEADER_SEARCH_ROWS = 10
 SOURCE = "CMS Part C and D Star Ratings data tables, {year} Star Ratings"
+ORGANIZATION_TYPE = Choices("Organization Type", ORGANIZATION_TYPES, blank=True)
 
 
 class FileKind(StrEnum):
@@ -200,15 +202,18 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         ) from error
 
 
-def _records(text: str) -> list[tuple[int, list[str]]]:
-    """(line number, cells) for each CSV record; line numbers count physical lines."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _records(text: str) -> tuple[list[tuple[int, list[str]]], TableError | None]:
+    """(line number, cells) for each CSV record; line numbers count physical lines.
+
+    Read strictly: a file that breaks off (a quote never closed) gives the records
+    before the break and the error, which rejects the import."""
     records = []
-    start = 1
-    for cells in reader:
-        records.append((start, cells))
-        start = reader.line_num + 1
-    return records
+    try:
+        for _row, line, cells in csv_records(io.StringIO(text, newline="")):
+            records.append((line, cells))
+    except TableError as error:
+        return records, error
+    return records, None
 
 
 def _year_in_name(path: Path) -> int | None:
@@ -219,7 +224,7 @@ def _year_in_name(path: Path) -> int | None:
 def read_table(path: Path) -> Table:
     """Read one Star Ratings file: find its header, tell which table it is, keep its rows."""
     text, encoding = decode(path.read_bytes(), path.name)
-    records = _records(text)
+    records, broken = _records(text)
     header_at = next(
         (
             i
@@ -297,12 +302,20 @@ def read_table(path: Path) -> Table:
 
     table = Table(path, kind, encoding, year, year_from, columns, header, records[header_at][0])
     seen: set[str] = set()
-    # Trailing empty header cells (a spreadsheet's padding) need no value.
-    width = max((i + 1 for i, h in enumerate(header) if h), default=1)
+    width = len(records[header_at][1])
+    organization_type = (
+        lowered.index("organization type") if "organization type" in lowered else None
+    )
     for line, cells in records[body_at:]:
         cells = [clean_cell(c) for c in cells]
         if not any(cells):
             continue  # a blank line
+        problem = field_count_problem(cells, width)
+        if problem:
+            # A row cut off (a truncated file) or with a stray comma: its cells are not
+            # where the header says, so none of them is read.
+            table.errors.append((line, f"{cells[0][:20]!r}: {problem}."))
+            continue
         contract_id = cells[0]
         if not CONTRACT.match(contract_id):
             table.errors.append(
@@ -317,15 +330,17 @@ def read_table(path: Path) -> Table:
             table.errors.append((line, f"{contract_id} appears twice in this file."))
             continue
         seen.add(contract_id)
-        if len(cells) < width:
-            table.errors.append(
-                (line, f"{contract_id} has {len(cells)} cells; the header has {width}.")
-            )
+        if organization_type is not None and (
+            problem := ORGANIZATION_TYPE.problem(cells[organization_type])
+        ):
+            table.errors.append((line, f"{contract_id}: {problem}."))
             continue
         if contract_id[0] in "SE":
             table.skipped.append(contract_id)
             continue
         table.rows.append(ContractRow(line, contract_id, tuple(cells)))
+    if broken is not None:
+        table.errors.append((broken.line, f"{broken.message}."))
     return table
 
 

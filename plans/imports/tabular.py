@@ -5,6 +5,11 @@ several lines and cells that hold numbers, stray spaces or line breaks. This mod
 turns either form into the same thing: the header found by name (whitespace and case
 ignored) and each row as cleaned text keyed by the importer's own column names, with
 the row number a person sees in Excel or a text editor. No database access here.
+
+Every importer reads CSV through ``csv_records``, which refuses what Python's csv
+module would otherwise let through silently: a quote that is never closed (the module
+reads the rest of the file into one value) and text after a closing quote. Rows whose
+number of fields differs from the header's are found by ``field_count_problem``.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,12 +26,61 @@ HEADER_SEARCH_ROWS = 10
 
 
 class TableError(Exception):
-    """The file is not a readable table of the expected kind; ``row`` is where it showed."""
+    """The file is not a readable table of the expected kind; ``row`` is where it showed.
 
-    def __init__(self, row: int, message: str) -> None:
+    ``row`` counts records (a spreadsheet's rows), ``line`` the physical line where that
+    record starts; they differ only after a quoted line break."""
+
+    def __init__(self, row: int, message: str, *, line: int | None = None) -> None:
         super().__init__(message)
         self.row = row
+        self.line = row if line is None else line
         self.message = message
+
+
+UNCLOSED_QUOTE = (
+    'a quoted value is never closed: its opening " has no closing ", so the rest of the '
+    "file would be read as one value (is the file cut short?)"
+)
+
+
+def csv_records(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str]]]:
+    """Each CSV record as (row, line, cells), read strictly.
+
+    ``row`` is the record's number (the first record being 1), ``line`` the physical
+    line it starts on. Without ``strict``, the csv module turns a quote left open at
+    the end of the file into one long last value, and a truncated file into a
+    plausible one; here that raises ``TableError`` naming the record where it starts.
+    """
+    reader = csv.reader(lines, strict=True)
+    row, line = 0, 1
+    try:
+        for cells in reader:
+            row += 1
+            yield row, line, cells
+            line = reader.line_num + 1
+    except csv.Error as error:
+        # An open quote far from the end of the file swallows lines until the field
+        # passes the csv module's size limit (128 KB): no CMS cell is that long.
+        open_quote = any(s in str(error) for s in ("unexpected end of data", "field limit"))
+        message = UNCLOSED_QUOTE if open_quote else f"The CSV is malformed: {error}"
+        raise TableError(row + 1, message, line=line) from error
+
+
+def field_count_problem(cells: Sequence[object], width: int) -> str | None:
+    """Why a record does not fit a header of ``width`` fields, or None when it does.
+
+    A trailing comma (one more, empty field) is harmless; a short row is a row cut off
+    (a truncated file) and a long one a value with an unquoted comma.
+    """
+    if len(cells) == width:
+        return None
+    if len(cells) > width and not any(str(cell).strip() for cell in cells[width:]):
+        return None
+    return (
+        f"has {len(cells)} fields where the header has {width} (a comma inside an "
+        "unquoted value, or a row cut short?)"
+    )
 
 
 def clean_cell(value: object) -> str:
@@ -69,11 +123,14 @@ def read_rows(path: Path, *, columns: Mapping[str, str], required: Sequence[str]
     ``TableError`` when the file cannot be read or the header is not found.
     """
     wanted = {header_key(header): name for name, header in columns.items()}
-    raw_rows = _raw_rows(path)
-    header_number, positions = _find_header(raw_rows, wanted, required, columns)
+    raw_rows, is_csv = _raw_rows(path)
+    header_number, positions, width = _find_header(raw_rows, wanted, required, columns)
     for number, values in raw_rows:
         if number <= header_number:
             continue
+        if is_csv and any(values) and (problem := field_count_problem(values, width)):
+            # One broken row means the file was cut or mangled: refuse it whole.
+            raise TableError(number, f"{problem}.")
         cells = {name: clean_cell(values[i]) if i < len(values) else "" for name, i in positions}
         if any(cells.values()):
             yield Row(number, cells)
@@ -84,12 +141,12 @@ def _find_header(
     wanted: Mapping[str, str],
     required: Sequence[str],
     columns: Mapping[str, str],
-) -> tuple[int, list[tuple[str, int]]]:
+) -> tuple[int, list[tuple[str, int]], int]:
     best: tuple[int, set[str]] = (1, set())
     for number, values in raw_rows:
         found = {wanted[key]: i for i, v in enumerate(values) if (key := header_key(v)) in wanted}
         if all(name in found for name in required):
-            return number, list(found.items())
+            return number, list(found.items()), len(values)
         if len(found) > len(best[1]):
             best = (number, set(found))
         if number >= HEADER_SEARCH_ROWS:
@@ -102,16 +159,17 @@ def _find_header(
     )
 
 
-def _raw_rows(path: Path) -> Iterator[tuple[int, Sequence[object]]]:
+def _raw_rows(path: Path) -> tuple[Iterator[tuple[int, Sequence[object]]], bool]:
+    """The rows of the file, and whether it is CSV (whose rows must match the header)."""
     with path.open("rb") as handle:
         start = handle.read(8)
     if start.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(path)
+        return _xlsx_rows(path), False
     if start.startswith(b"\xd0\xcf\x11\xe0"):
         raise TableError(
             1, "This is an old Excel .xls workbook: save it as .xlsx or CSV and import that."
         )
-    return _csv_rows(path)
+    return _csv_rows(path), True
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, Sequence[object]]]:
@@ -151,16 +209,14 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[object]]]:
             raise TableError(1, "This file is neither UTF-8 nor Windows-1252 text.") from error
     if "\x00" in text:
         raise TableError(1, "This is not a CSV text file (it holds binary data).")
-    reader = csv.reader(io.StringIO(text, newline=""))
 
     def rows() -> Iterator[tuple[int, Sequence[object]]]:
-        number = 0
+        # Rows are numbered as a spreadsheet shows them (the header is row 1), not by
+        # physical line: a quoted line break in a header cell must not shift them.
         try:
-            # Rows are numbered as a spreadsheet shows them (the header is row 1), not by
-            # physical line: a quoted line break in a header cell must not shift them.
-            for number, values in enumerate(reader, start=1):
+            for number, _line, values in csv_records(io.StringIO(text, newline="")):
                 yield number, values
-        except csv.Error as error:
-            raise TableError(number + 1, f"The CSV is malformed: {error}.") from error
+        except TableError as error:
+            raise TableError(error.row, f"{error.message}.") from error
 
     return rows()

@@ -529,7 +529,8 @@ def test_bad_rows_are_collected_with_their_line_numbers() -> None:
     assert "Contract Year: '20x6' is not a contract year" in errors[10]
     assert errors[11] == "Part C Premium: a negative amount (-5.00) cannot be charged"
     assert errors[13] == (
-        "has 4 fields where the header has 52 (a comma inside an unquoted value?)"
+        "has 4 fields where the header has 52 (a comma inside an unquoted value, or a row "
+        "cut short?)"
     )
     # Line 12 is a PDP row with a broken premium: only D-SNP rows are checked cell by cell.
     assert 12 not in errors
@@ -762,21 +763,42 @@ def test_windows_1252_file_is_imported_and_noted(geography: None) -> None:
     assert report.notes["Encoding"] == ["3 lines were not UTF-8 and were read as Windows-1252."]
 
 
-def test_unknown_integration_codes_are_listed_and_their_plans_left_out(geography: None) -> None:
-    # In the catalog from before, with a code the file now writes as CO-P: kept as it was.
+def test_an_integration_code_outside_the_list_refuses_the_file(geography: None) -> None:
+    # Before, a D-SNP row with an unknown code left its plan out and was only reported;
+    # a value outside CMS's list now means a broken file (docs/decisions.md).
     kept = existing_plan("H8001-001-000", "12086", integration_level="CO")
     report = run(FILES / "landscape_unknown_codes.csv")
-    assert not report.rejected
-    assert report.notes[
-        "Unknown integration codes (plans left out; the catalog keeps what it had for them)"
-    ] == [
-        "'CO-P': H8001-001-000 (Sunrise Dual Complete (HMO D-SNP)), rows 2, 3",
-        "'Not Applicable': H8002-001-000 (Sunrise Dual Complete (HMO D-SNP)), row 4",
+    assert [(error.row, error.message) for error in report.rejected] == [
+        (
+            4,
+            'Dual Eligible SNP (D-SNP) Integration Status is "Not Applicable"; expected '
+            "one of: CO, CO-P, HIDE, FIDE",
+        )
     ]
-    assert set(Plan.objects.values_list("contract_id", flat=True)) == {"H8001", "H8003"}
+    assert set(Plan.objects.values_list("contract_id", flat=True)) == {"H8001"}
     kept.refresh_from_db()
     assert kept.status == PublicationStatus.PUBLISHED and kept.integration_level == "CO"
-    assert report.unpublished == 0
+
+
+def test_co_p_is_coordination_only(geography: None, tmp_path: Path) -> None:
+    kept = existing_plan("H8001-001-000", "12086", integration_level="HIDE")
+    path = write_landscape(
+        tmp_path / "co_p.csv",
+        [
+            dsnp(contract="H8001", level="CO-P"),
+            dsnp(contract="H8001", level="CO-P", county="Broward"),
+            dsnp(contract="H8002", level="co-p"),
+        ],
+    )
+    report = run(path)
+    assert not report.rejected, report.text()
+    assert Plan.objects.get(contract_id="H8002").integration_level == "CO"
+    # A plan already in the catalog keeps its level, as for every code.
+    kept.refresh_from_db()
+    assert kept.integration_level == "HIDE" and counties_of("H8001-001-000") == {
+        "12086",
+        "12011",
+    }
 
 
 def test_county_names_not_matched_are_reported_and_skipped(geography: None, tmp_path: Path) -> None:
