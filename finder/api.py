@@ -19,6 +19,7 @@ from finder import results as results_module
 from finder.eligibility import CITATIONS, Decision, EnrollmentWindow, Finding
 from finder.open_data import plan_identity
 from finder.results import ResultsContext
+from finder.transition import current_plan_notice
 from plans.models import Plan
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
@@ -117,6 +118,9 @@ def _body(context: ResultsContext) -> dict[str, Any]:
         for item in (*decision.findings, *decision.windows)
         for citation in item.citations
     } | set(results.original_medicare.citations)
+    notice = current_plan_notice(context)
+    if notice is not None:
+        used |= set(notice.citations)
     state_help = context.help
     contacts = [_contact(c) for c in state_help.others]
     if state_help.ship:
@@ -132,6 +136,7 @@ def _body(context: ResultsContext) -> dict[str, Any]:
         "may_qualify": [_plan(d, plans[d.plan_id]) for d in results.may_qualify],
         "not_eligible": [_plan(d, plans[d.plan_id]) for d in results.not_eligible],
         "ending": [_plan(d, plans[d.plan_id]) for d in results.ending],
+        "current_plan": notice.as_json() if notice else None,
         "original_medicare": {
             "title": str(results.original_medicare.title),
             "summary": str(results.original_medicare.summary),

@@ -40,6 +40,7 @@ from finder.quality import plan_quality
 from finder.questions import BY_NAME, QUESTIONS
 from finder.repeated import REPEATED, repeated, repeated_message
 from finder.results import ResultsContext
+from finder.transition import NextYearNotice, current_plan_notice, next_year_notice
 from finder.wizard import (
     STEPS,
     WizardState,
@@ -373,6 +374,7 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "summary": _answer_summary(answers, outcome),
         "citations": CITATIONS,
         "change_links": {name: step_url(name, answers, back_to_results=True) for name in STEPS},
+        "current_notice": current_plan_notice(outcome),
     }
     template = "finder/results.html#results" if request.htmx else "finder/results.html"
     return render(request, template, context)
@@ -475,6 +477,17 @@ def _joining(answers: Mapping[str, str], plan: Plan) -> Joining:
     return when_to_join(parsed, plan_facts(plan))
 
 
+def _plan_next_year(plan: Plan, answers: Mapping[str, str]) -> NextYearNotice | None:
+    """For the plan page: what happens on January 1, once the crosswalk or an admin has
+    said (nothing is shown while it is unknown)."""
+    on = _today()
+    parsed = parse_answers({"date": answers.get("date", "")}, today=on, require=())
+    if not isinstance(parsed, dict):
+        on = parsed.date
+    notice = next_year_notice(plan, on=on, county_fips=answers.get("county"))
+    return None if notice.change == "unknown" else notice
+
+
 @require_safe
 def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpResponse:
     plan = _published_plan(plan_year, plan_id)
@@ -487,6 +500,9 @@ def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpRespo
             "plan": plan,
             "description": describe(plan),
             "joining": _joining(answers, plan),
+            "next_year": _plan_next_year(plan, answers),
+            "citations": CITATIONS,
+            "counselor": answers.get("counselor") == "1",
             "rating": ratings.get(plan.contract_id),
             "quality": plan_quality([plan], ratings)[plan.pk],
             "answers": answers,

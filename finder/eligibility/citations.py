@@ -376,6 +376,30 @@ _ALL: tuple[Citation, ...] = (
         ),
     ),
     Citation(
+        id="nonrenewal_sep",
+        title="Special period when your plan ends or leaves your area",
+        source="42 CFR 422.62(b)(1)",
+        federal_register="",
+        url=_ecfr("422.62", "(b)(1)"),
+        verified=False,
+        note=(
+            "Paragraph read (eCFR text as of April 2024, GitHub eCFR markdown export "
+            "MichalOpoka/ecfr; the same in the 2011 and 2018 texts): a member may change "
+            "from an MA plan to original Medicare or another MA plan when '(1) CMS or the "
+            "organization has terminated the organization's contract for the plan, "
+            "discontinued the plan in the area in which the individual resides, or the "
+            "organization has notified the individual of the impending termination of the "
+            "plan, or the impending discontinuation of the plan in the area in which the "
+            "individual resides.' Unverified because the dates the app shows (December 8 "
+            "to the last day of February) come from CMS's Medicare Managed Care Manual, "
+            "chapter 2 ('SEP for non-renewals'), which could not be read here (only its "
+            "table of contents is stored); secondary sources agree on them, and the "
+            "cost-plan version of this period, 422.62(b)(6)(ii), states the same dates in "
+            "the rule: 'This SEP begins December 8 of the then-current contract year and "
+            "ends on the last day of February of the following year.'"
+        ),
+    ),
+    Citation(
         id="special_election_periods",
         title="Other special election periods",
         source="42 CFR 422.62(b)",

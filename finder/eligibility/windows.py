@@ -88,6 +88,15 @@ def default_plan_year(on: date) -> int | None:
     return None
 
 
+def nonrenewal_period(plan_year: int) -> tuple[date, date]:
+    """The special election period of members of a plan that ends with its plan year
+    (42 CFR 422.62(b)(1): the plan is not renewed, or leaves the member's area): CMS
+    runs it from December 8 to the last day of February; a choice starts coverage the
+    first of the next month (so one made in December starts January 1). Before December
+    8 the same members use the Annual Enrollment Period."""
+    return date(plan_year, 12, 8), last_of_month(date(plan_year + 1, 2, 1))
+
+
 # --- Labels and conditions (lazy: resolved in the reader's language) ----------------
 
 _LABELS: Final[dict[str, Message]] = {

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from finder.eligibility import CITATIONS, decide_all, original_medicare_option
+from finder.transition import CITATIONS as TRANSITION_CITATIONS
 
 from .builders import ALIGNED, OTHER_MEDICAID, answers, dsnp, eae_dsnp, pace, puerto_rico, state
 
@@ -66,6 +67,8 @@ def used_ids() -> set[str]:
             for window in decision.windows:
                 ids.update(window.citations)
         ids.update(original_medicare_option(person, where).citations)
+    # What a member hears about their plan's next year (finder/transition.py).
+    ids.update(cid for cited in TRANSITION_CITATIONS.values() for cid in cited)
     return ids
 
 
