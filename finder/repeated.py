@@ -28,7 +28,7 @@ REPEATED_PLAIN: Final = _(
 # Parameters a page takes several times on purpose (compare's and the handout's plans).
 MAY_REPEAT: Final[dict[str, frozenset[str]]] = {
     "compare": frozenset({"plan"}),
-    "handout": frozenset({"plan"}),
+    "results-print": frozenset({"plan"}),
 }
 # Views that show the question again themselves, with ``REPEATED`` as its message.
 WIZARD_VIEWS: Final = frozenset({"step", "wizard-next", "results", "counselor"})

@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("find/", views.wizard_next, name="wizard-next"),
     path("find/<slug:step>/", views.step, name="step"),
     path("results/", views.results, name="results"),
+    path("results/print/", views.results_print, name="results-print"),
     path("plans/<int:plan_year>/<str:plan_id>/", views.plan_detail, name="plan"),
     path("compare/", views.compare, name="compare"),
     path("counselor/", views.counselor, name="counselor"),

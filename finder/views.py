@@ -24,12 +24,13 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from finder import facts
+from finder import compare_table, facts, handout
 from finder import results as results_module
 from finder.catalog import plan_facts
 from finder.eligibility import (
     CITATIONS,
     Decision,
+    Finding,
     Joining,
     Status,
     default_plan_year,
@@ -244,6 +245,11 @@ class PlanRow:
     rating: ContractRating | None
     cost: Decimal | None
 
+    @property
+    def open_findings(self) -> list[Finding]:
+        """The reasons a person needs to read: every rule that did not simply pass."""
+        return [f for f in self.decision.findings if f.outcome != "pass"]
+
 
 @dataclass(frozen=True)
 class KindGroup:
@@ -372,12 +378,89 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "query": seed,
         "counselor": answers.get("counselor") == "1",
         "summary": _answer_summary(answers, outcome),
+        "short_summary": _short_summary(answers, outcome),
         "citations": CITATIONS,
         "change_links": {name: step_url(name, answers, back_to_results=True) for name in STEPS},
         "current_notice": current_plan_notice(outcome),
     }
     template = "finder/results.html#results" if request.htmx else "finder/results.html"
     return render(request, template, context)
+
+
+# A handout lists the plans a counselor and the person talked about; every plan of one
+# county's results fits (the demo's Miami-Dade has 12), a longer list is a tampered link.
+MAX_HANDOUT_PLANS = 40
+
+
+@require_safe
+def results_print(request: HtmxHttpRequest) -> HttpResponse:
+    """A one-page summary to print, from the URL alone: the picked plans of these results,
+    the Original Medicare option, the answers, the SHIP and a link (and QR code) to reopen
+    the results. It asks for nothing and keeps nothing."""
+    answers = answers_from(request.GET)
+    outcome = results_module.build(answers, today=_today())
+    if not isinstance(outcome, ResultsContext):
+        broken = _step_of(outcome)
+        if broken is not None:
+            return HttpResponseRedirect(step_url(broken, answers))
+        return render(
+            request,
+            "finder/bad_link.html",
+            {"errors": outcome, "retry_url": results_url({**answers, "date": ""})},
+            status=400,
+        )
+    wanted = list(dict.fromkeys(p for p in request.GET.getlist("plan") if p))
+    picked = handout.pick_rows(outcome, wanted[: MAX_HANDOUT_PLANS + 1])
+    back_url = results_url({**answers, "counselor": "1"})
+    if isinstance(picked, str) or len(wanted) > MAX_HANDOUT_PLANS:
+        message = picked if isinstance(picked, str) else _("This link names too many plans.")
+        return render(
+            request,
+            "finder/bad_link.html",
+            {"errors": {"plan": message}, "results_url": back_url},
+            status=400,
+        )
+    extra_help = _gets_extra_help(outcome)
+    ratings = _ratings({d.plan_id: outcome.catalog.plans[d.plan_id] for d, _s in picked})
+    rows = []
+    for decision, status in picked:
+        plan = outcome.catalog.plans[decision.plan_id]
+        cost = plan.premium_with_extra_help if extra_help else plan.premium
+        rows.append((status, PlanRow(decision, plan, ratings.get(plan.contract_id), cost)))
+    # The person's own link: the standard view, whoever printed it.
+    person = {k: v for k, v in answers.items() if k != "counselor"}
+    reopen = request.build_absolute_uri(results_url(person))
+    return render(
+        request,
+        "finder/results_print.html",
+        {
+            "ctx": outcome,
+            "answers": answers,
+            "rows": rows,
+            "kinds_to_join": handout.kinds_to_join(rows),
+            "summary": _answer_summary(answers, outcome),
+            "reopen_url": reopen,
+            "reopen_qr": handout.qr_svg(reopen),
+            "back_url": back_url,
+            "counselor": True,
+            "query": query_string(person),
+        },
+    )
+
+
+def _short_summary(answers: Mapping[str, str], ctx: ResultsContext) -> list[str]:
+    """The answers that decide the most, in a few words: "Full Medicaid · 65 or older ·
+    Miami-Dade County". The full list is one click away."""
+    parts = []
+    for question in (BY_NAME["medicaid"], BY_NAME["age"]):
+        value = answers.get(question.name)
+        if value is None:
+            continue
+        label = next((str(c.label) for c in question.choices if c.value == value), value)
+        # "I'm not sure" alone would not say about what.
+        parts.append(f"{question.title}: {label}" if value == "not_sure" else label)
+    parts.append(ctx.place.county.name)
+    return parts
 
 
 def _answer_summary(answers: Mapping[str, str], ctx: ResultsContext) -> list[tuple[str, str, str]]:
@@ -532,15 +615,19 @@ def compare(request: HttpRequest) -> HttpResponse:
         except Http404:
             problems.append(item[:40])
     ratings = _ratings({str(p.pk): p for p in plans})
+    qualities = plan_quality(plans, ratings)
     return render(
         request,
         "finder/compare.html",
         {
             "plans": plans,
             "descriptions": [describe(plan) for plan in plans],
-            "joinings": {plan.pk: _joining(answers, plan) for plan in plans},
-            "ratings": ratings,
-            "qualities": plan_quality(plans, ratings),
+            "joinings": [_joining(answers, plan) for plan in plans],
+            "benefit_rows": compare_table.benefit_rows(plans),
+            "quality_rows": compare_table.quality_rows([qualities[p.pk] for p in plans]),
+            "any_aligned": any(p.exclusively_aligned for p in plans),
+            "any_carve_outs": any(p.carve_outs for p in plans),
+            "quality_states": sorted({s for q in qualities.values() for s in q.states}),
             "too_many": len(wanted) > MAX_COMPARE,
             "problems": problems,
             "answers": answers,

@@ -42,6 +42,7 @@ PUBLIC_PAGES = {
     "step-with-answers": "/en/find/medicare/?zip=33125&county=12086",
     "results": f"/en/results/?{urlencode(FULL_DUAL)}",
     "results-es": f"/es/results/?{urlencode(FULL_DUAL)}",
+    "results-print": f"/en/results/print/?{urlencode(FULL_DUAL)}&plan=2026:H9001-001",
     "plan": "/en/plans/2026/H9001-001/",
     "compare": "/en/compare/?plan=2026:H9001-001&plan=2026:H9002-001",
     "counselor": "/en/counselor/",

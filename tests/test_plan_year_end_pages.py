@@ -33,6 +33,7 @@ def test_december_default_shows_only_next_years_plans(client: Client, demo_catal
     assert "/plans/2026/" not in html
     assert '<strong aria-current="true">2027 plans only</strong>' in html
     assert "2026 plans end on December 31 and can no longer be joined" in html
+    assert "2026 plans end on December 31: you can no longer join them." in html
     assert "year=all" in html  # the ending plans stay one link away
 
 

@@ -118,9 +118,8 @@ _LABELS: Final[dict[str, Message]] = {
 }
 _CONDITIONS: Final[dict[str, Message]] = {
     "integrated_monthly": _(
-        "Only if you have full Medicaid and are in, or are joining, this plan's own Medicaid "
-        "plan (from the same company). Your Medicaid card or letter, or the state Medicaid "
-        "agency, can tell you."
+        "Only if you have full Medicaid and are in, or are joining, the same company's "
+        "Medicaid plan."
     ),
     "medicaid_change": _(
         "Only if your Medicaid or Extra Help started, ended or changed in the last 3 months."

@@ -39,13 +39,14 @@ JOURNEY: list[tuple[str, str]] = [
 ]
 ANSWERS = dict(JOURNEY)
 RESULTS_URL = f"/en/results/?{urlencode(JOURNEY)}"
-# The step count says "of up to 10" until the answers that decide the conditional
+# The step count says "of up to 11" until the coverage answer tells whether "your plan
+# now" is asked, then "of up to 10" until the answers that decide the other conditional
 # steps (Medicaid plan: the Medicaid answer; daily activities: the age) are known.
 STEP_TITLES = {
-    "zip": "Step 1 of up to 10: Your ZIP code",
-    "county": "Step 2 of up to 10: Your county",
-    "medicare": "Step 3 of up to 10: Medicare",
-    "coverage": "Step 4 of up to 10: Your Medicare coverage now",
+    "zip": "Step 1 of up to 11: Your ZIP code",
+    "county": "Step 2 of up to 11: Your county",
+    "medicare": "Step 3 of up to 11: Medicare",
+    "coverage": "Step 4 of up to 11: Your Medicare coverage now",
     "medicaid": "Step 5 of up to 10: Medicaid",
     "medicaid_plan": "Step 6 of up to 10: Your Medicaid plan",
     "medicaid_change": "Step 7 of up to 10: Recent changes",
@@ -349,6 +350,15 @@ def test_back_link_returns_to_the_previous_step_with_its_answer(page: Page, demo
 
 def test_change_an_answer_from_the_results(page: Page, demo_day: None) -> None:
     page.goto(RESULTS_URL)
+    # The answers are one line; the full list, with a "Change" link each, opens from
+    # "Change your answers" (a <details>: Enter opens it, no script needed).
+    expect(page.locator(".answer-summary")).to_have_text(
+        "Full Medicaid · 65 or older · Miami-Dade County"
+    )
+    expect(page.locator('.answer-row a[href*="/find/age/"]')).to_be_hidden()
+    tab_to(page, ".change-answers > summary")
+    expect(page.locator(":focus")).to_have_text("Change your answers")
+    page.keyboard.press("Enter")
     tab_to(page, '.answer-row a[href*="/find/age/"]')
     expect(page.locator(":focus")).to_have_accessible_name("Change Your age")
     page.keyboard.press("Enter")
@@ -360,6 +370,7 @@ def test_change_an_answer_from_the_results(page: Page, demo_day: None) -> None:
     continue_by_keyboard(page)
     page.wait_for_url("**/en/results/**")
     assert query_of(page.url) == {**ANSWERS, "age": "60-64"}
+    expect(page.locator(".answer-summary")).to_contain_text("60 to 64")
     expect(page.locator(".answer-row", has_text="Your age")).to_contain_text("60 to 64")
     expect_results_page(page)
 
@@ -421,7 +432,7 @@ def test_counselor_quick_entry_by_keyboard(page: Page, demo_day: None) -> None:
 
 def expect_compare_page(page: Page, names: list[str]) -> None:
     expect(page.locator("h1")).to_have_text("Compare plans")
-    columns = page.locator(".compare-column h2")
+    columns = page.locator('.compare-table thead th[scope="col"] a')
     expect(columns).to_have_text(names)
     back = page.get_by_role("link", name="Back to your results")
     expect(back).to_have_attribute("href", RESULTS_URL)
@@ -440,8 +451,10 @@ def test_compare_two_plans_by_keyboard(page: Page, demo_day: None) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**/en/compare/?**")
     expect_compare_page(page, names)
-    # Side by side on a wide screen.
-    first, second = (page.locator(".compare-column").nth(i).bounding_box() for i in range(2))
+    # Side by side on a wide screen: one column per plan, after the facts' names.
+    first, second = (
+        page.locator('.compare-table thead th[scope="col"]').nth(i).bounding_box() for i in range(2)
+    )
     assert first and second and abs(first["y"] - second["y"]) < 1 and second["x"] > first["x"]
 
 

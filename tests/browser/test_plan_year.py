@@ -58,7 +58,9 @@ def test_december_shows_no_ending_plan_as_joinable(
     assert years_in(tab, "eligible") == {"2027"}
     assert years_in(tab, "may_qualify") <= {"2027"}
     expect(tab.locator("section.status-ending")).to_have_count(0)
-    expect(tab.locator(".note")).to_contain_text("2026 plans end on December 31")
+    ending_line = tab.locator(".year-ending")
+    expect(ending_line).to_be_visible()
+    expect(ending_line).to_have_text("2026 plans end on December 31: you can no longer join them.")
     # The ending plans are one plain link away, for their members.
     tab.get_by_role("link", name="Both years").click()
     expect(tab.locator("section.status-ending")).to_be_visible()

@@ -41,6 +41,7 @@ SCREEN_ONLY = [
     "details.why",
     ".compare-pick",
     ".answer-row .change",
+    ".change-answers > summary",
     "button",
     ".button",
 ]
@@ -65,13 +66,17 @@ def test_results_print(page: Page, catalog: None) -> None:
     expect(page.locator(".banner-sample")).to_contain_text("Sample data.")
     answers = page.locator(".your-answers")
     expect(answers).to_be_visible()
+    # "Change your answers" is closed on screen; on paper every answer is printed.
+    expect(page.locator(".change-answers")).not_to_have_attribute("open", "")
     expect(answers.locator(".answer-row")).to_have_count(len(JOURNEY))
+    for index in range(len(JOURNEY)):
+        expect(answers.locator(".answer-row").nth(index)).to_be_visible()
     expect(answers).to_contain_text("Miami-Dade County, Florida")
     # The address, to come back to the same results.
     expect(answers.locator(".print-only")).to_be_visible()
     expect(answers.locator(".print-only")).to_contain_text("/en/results/?zip=33125")
-    expect(page.locator(".plan-card")).to_have_count(12)
-    for index in range(12):
+    expect(page.locator(".plan-card")).to_have_count(14)
+    for index in range(14):
         expect(page.locator(".plan-card").nth(index)).to_be_visible()
     for group in ("eligible", "may_qualify", "not_eligible"):
         expect(page.locator(f"#group-{group}")).to_be_visible()
@@ -95,11 +100,13 @@ def test_compare_print(page: Page, catalog: None) -> None:
     page.goto(COMPARE)
     page.emulate_media(media="print")
     expect(page.locator(".banner-sample")).to_be_visible()
-    expect(page.locator(".compare-column h2")).to_have_text(
+    columns = page.locator('.compare-table thead th[scope="col"]')
+    expect(columns.locator("a")).to_have_text(
         ["Sample Sunshine Complete (FIDE)", "Sample Everglades PACE"]
     )
     for index in range(2):
-        expect(page.locator(".compare-column").nth(index)).to_be_visible()
+        expect(columns.nth(index)).to_be_visible()
+    expect(page.locator('.compare-table th[scope="row"]').first).to_be_visible()
     footer = page.locator(".site-footer")
     expect(footer).to_be_visible()
     expect(footer).to_contain_text("1-877-839-2675")  # the SHIP locator

@@ -288,4 +288,4 @@ def test_integrated_care_sep_needs_the_affiliated_medicaid_plan(
     if expected == "yes":
         assert monthly[0].condition is None
     else:
-        assert "this plan's own Medicaid plan" in str(monthly[0].condition)
+        assert "the same company's Medicaid plan" in str(monthly[0].condition)
