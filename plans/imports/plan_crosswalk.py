@@ -13,18 +13,16 @@ plan's ID and name as text (kept even when the catalog does not have that plan: 
 consolidated into an ordinary MA plan is exactly what a member needs to hear about).
 Rows for plans the catalog does not hold are counted, never turned into plans.
 
-The file is read strictly (``read_strict_rows``): a row with more or fewer fields than
-the header, an unterminated quote or a status CMS has not used rejects the whole file,
-naming the row. That reader is self-contained so it can later be swapped for a shared one.
+The file is read strictly (``read_strict_rows``, over the shared ``tabular`` reader): a
+row with more or fewer fields than the header, an unterminated quote or a status CMS has
+not used rejects the whole file, naming the row.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -33,7 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from plans.imports.common import ImportReport, RowError, assign_changed
-from plans.imports.tabular import Row, TableError, clean_cell, header_key, read_rows
+from plans.imports.tabular import Row, TableError, header_key, read_rows
 from plans.models import NextYearChange, Plan, PublicationStatus
 
 # Importer name → the header texts CMS has used for it (matched with case and spacing
@@ -122,31 +120,23 @@ def read_strict_rows(
     required: Sequence[str],
     closed: Mapping[str, Collection[str]],
 ) -> list[Row]:
-    """Every data row of a CSV, tab-separated text or .xlsx file, or StrictReadError.
+    """Every data row of a tab-separated text, CSV or .xlsx file, or StrictReadError.
 
-    Stricter than ``tabular.read_rows``, which forgives short rows: in a text file every
-    row must have exactly as many fields as the header, no quote may be left open, and
-    each column in ``closed`` must hold one of its values (compared with case and
-    spacing ignored; ``closed`` holds ``header_key`` forms). The header is the first
-    line. Row numbers are as an editor shows them, the header being row 1.
+    The shared reader (``tabular.read_rows``) refuses a row whose field count differs
+    from the header and a quote left open; here each column in ``closed`` must also hold
+    one of its values (compared with case and spacing ignored; ``closed`` holds
+    ``header_key`` forms). Row numbers are as an editor shows them, the header being 1.
     """
-    with path.open("rb") as handle:
-        start = handle.read(4)
-    if start.startswith(b"PK\x03\x04"):
-        # A workbook has no field counts or quotes to get wrong; its rows come from the
-        # shared reader, and the closed columns are still checked.
-        try:
-            rows = list(
-                read_rows(
-                    path,
-                    columns={name: headers[0] for name, headers in columns.items()},
-                    required=required,
-                )
+    try:
+        rows = list(
+            read_rows(
+                path,
+                columns={name: headers[0] for name, headers in columns.items()},
+                required=required,
             )
-        except TableError as error:
-            raise StrictReadError(error.row, error.message) from error
-    else:
-        rows = list(_text_rows(path, columns=columns, required=required))
+        )
+    except TableError as error:
+        raise StrictReadError(error.row, error.message) from error
     for row in rows:
         for name, allowed in closed.items():
             value = row[name]
@@ -158,71 +148,6 @@ def read_strict_rows(
                     else f"{columns[name][0]} is blank",
                 )
     return rows
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # CMS text files are sometimes Windows-1252 (accented plan names).
-        return data.decode("cp1252", errors="strict")
-
-
-def _text_rows(
-    path: Path, *, columns: Mapping[str, Sequence[str]], required: Sequence[str]
-) -> Iterator[Row]:
-    try:
-        text = _decode(path.read_bytes())
-    except UnicodeDecodeError as error:
-        raise StrictReadError(1, "This file is neither UTF-8 nor Windows-1252 text.") from error
-    if "\x00" in text:
-        raise StrictReadError(1, "This is not a text file (it holds binary data).")
-    first_line = text.split("\n", 1)[0]
-    # CMS ships the crosswalk tab-separated; a CSV saved from its workbook uses commas.
-    delimiter = "\t" if "\t" in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    wanted = {header_key(h): name for name, headers in columns.items() for h in headers}
-    line = 0
-    positions: dict[str, int] = {}
-    width = 0
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise StrictReadError(
-                start, f"a quoted field is not closed or is malformed ({error})"
-            ) from error
-        line = reader.line_num
-        if any("\n" in v or "\r" in v for v in values):
-            # No cell of this file holds a line break: a quote left open swallowed lines.
-            raise StrictReadError(start, "a quote is opened and not closed on this line")
-        if not positions:
-            positions = {
-                wanted[k]: i for i, v in enumerate(values) if (k := header_key(v)) in wanted
-            }
-            missing = [columns[name][0] for name in required if name not in positions]
-            if missing:
-                raise StrictReadError(
-                    start,
-                    "This does not look like a CMS Plan Crosswalk: the header has no "
-                    f"{', '.join(missing)}.",
-                )
-            width = len(values)
-            continue
-        if len(values) == 1 and not values[0].strip():
-            continue  # a blank line
-        if len(values) != width:
-            raise StrictReadError(
-                start,
-                f"this row has {len(values)} fields but the header has {width} (a truncated "
-                "or joined row?)",
-            )
-        yield Row(start, {name: clean_cell(values[i]) for name, i in positions.items()})
-    if not positions:
-        raise StrictReadError(1, "The file is empty.")
 
 
 # --- Typed records ---------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Read CMS spreadsheets (.xlsx) and CSV files as plain rows of text, with row numbers.
+"""Read CMS spreadsheets (.xlsx) and CSV (or tab-separated) files as plain rows of text,
+with row numbers.
 
 CMS publishes the same table as a workbook and as CSV, with header cells broken over
 several lines and cells that hold numbers, stray spaces or line breaks. This module
@@ -44,7 +45,9 @@ UNCLOSED_QUOTE = (
 )
 
 
-def csv_records(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str]]]:
+def csv_records(
+    lines: Iterable[str], *, delimiter: str = ","
+) -> Iterator[tuple[int, int, list[str]]]:
     """Each CSV record as (row, line, cells), read strictly.
 
     ``row`` is the record's number (the first record being 1), ``line`` the physical
@@ -52,7 +55,7 @@ def csv_records(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str]]]:
     the end of the file into one long last value, and a truncated file into a
     plausible one; here that raises ``TableError`` naming the record where it starts.
     """
-    reader = csv.reader(lines, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     row, line = 0, 1
     try:
         for cells in reader:
@@ -210,11 +213,17 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Sequence[object]]]:
     if "\x00" in text:
         raise TableError(1, "This is not a CSV text file (it holds binary data).")
 
+    # CMS ships some tables (the Plan Crosswalk) tab-separated: the header line tells.
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+
     def rows() -> Iterator[tuple[int, Sequence[object]]]:
         # Rows are numbered as a spreadsheet shows them (the header is row 1), not by
         # physical line: a quoted line break in a header cell must not shift them.
         try:
-            for number, _line, values in csv_records(io.StringIO(text, newline="")):
+            for number, _line, values in csv_records(
+                io.StringIO(text, newline=""), delimiter=delimiter
+            ):
                 yield number, values
         except TableError as error:
             raise TableError(error.row, f"{error.message}.") from error

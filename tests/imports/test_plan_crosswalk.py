@@ -255,7 +255,7 @@ def test_reimport_makes_0_changes(tmp_path: Path) -> None:
     ("broken", "row", "message"),
     [
         # Truncated: the last fields are missing.
-        ("H9907\t002\tCut short\tDual-Eligible", 3, "has 4 fields but the header has 11"),
+        ("H9907\t002\tCut short\tDual-Eligible", 3, "has 4 fields where the header has 11"),
         # A quote left open swallows the rest of the file.
         (line("H9907-002", "H9907-002", "Renewal Plan", name='"Open quote'), 3, "quote"),
         (
