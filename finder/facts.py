@@ -41,7 +41,9 @@ LOCAL_ENTRIES = 4096
 # what a long-unchanged catalog keeps there.
 SHARED_SECONDS = 24 * 3600
 
-_local: OrderedDict[str, Any] = OrderedDict()
+# Keyed by the tuple of the key's parts: a hit costs no hashing of a digest (the shared
+# cache's key, ``key()``, is built only on a miss).
+_local: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 _local_version: int | None = None
 _lock = threading.Lock()
 _request = threading.local()
@@ -101,10 +103,10 @@ def key(name: str, *parts: object) -> str:
     return f"facts:{name}:{digest}"
 
 
-def _remember(full_key: str, value: Any) -> None:
+def _remember(local_key: tuple[object, ...], value: Any) -> None:
     with _lock:
-        _local[full_key] = value
-        _local.move_to_end(full_key)
+        _local[local_key] = value
+        _local.move_to_end(local_key)
         while len(_local) > LOCAL_ENTRIES:
             _local.popitem(last=False)
 
@@ -125,24 +127,25 @@ def cached[T](name: str, parts: tuple[object, ...], build: Callable[[], T]) -> T
         return build()
     version = _version()
     day = timezone.localdate().isoformat()
-    full_key = key(name, _build_id(), version, day, trusted or "", *parts)
+    local_key = (name, _build_id(), version, day, trusted or "", *parts)
     with _lock:
-        found = _local.get(full_key, _MISSING)
+        found = _local.get(local_key, _MISSING)
         if found is not _MISSING:
-            _local.move_to_end(full_key)
+            _local.move_to_end(local_key)
     if found is not _MISSING:
         return cast(T, found)
     _forget_older(version)
     shared = caches["facts"]
+    full_key = key(*local_key)
     if trusted is None:
         found = shared.get(full_key, _MISSING)
         if found is not _MISSING:
-            _remember(full_key, found)
+            _remember(local_key, found)
             return cast(T, found)
     value = build()
     if trusted is None:
         shared.set(full_key, value, SHARED_SECONDS)
-    _remember(full_key, value)
+    _remember(local_key, value)
     return value
 
 

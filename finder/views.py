@@ -567,13 +567,26 @@ def _plan_next_year(plan: Plan, answers: Mapping[str, str]) -> NextYearNotice | 
     parsed = parse_answers({"date": answers.get("date", "")}, today=on, require=())
     if not isinstance(parsed, dict):
         on = parsed.date
-    notice = next_year_notice(plan, on=on, county_fips=answers.get("county"))
+    county = answers.get("county")
+    notice = facts.cached(
+        "plan-next-year",
+        (plan.pk, on, county or ""),
+        lambda: next_year_notice(plan, on=on, county_fips=county),
+    )
     return None if notice.change == "unknown" else notice
+
+
+def _plan_for_page(plan_year: int, plan_id: str) -> Plan:
+    """``_published_plan``, read once per catalog version (finder/facts.py): the plan
+    page's queries, but for the version's. A missing plan is not kept (a 404 is cheap)."""
+    return facts.cached(
+        "plan-page", (plan_year, plan_id), lambda: _published_plan(plan_year, plan_id)
+    )
 
 
 @require_safe
 def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpResponse:
-    plan = _published_plan(plan_year, plan_id)
+    plan = _plan_for_page(plan_year, plan_id)
     answers = answers_from(request.GET)
     ratings = _ratings({"x": plan})
     return render(

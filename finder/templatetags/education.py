@@ -21,8 +21,10 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from finder import facts
 from finder.education import taglines_for
 from finder.glossary import CHOICE_TERMS, PageGlossary, linked_so_far, page_glossary
+from plans.models import State
 
 register = template.Library()
 
@@ -110,14 +112,30 @@ def choice_term(context: template.Context, question: str, value: str) -> str:
     glossary = _glossary(context)
     if slug is None or glossary is None or slug not in glossary.terms:
         return ""
-    return render_to_string(
-        "finder/education/_choice_term.html",
-        {"term": glossary.terms[slug], "question": question, "value": value},
+    term = glossary.terms[slug]
+    # The same few on every question page: rendered once per term, language and version.
+    return facts.cached(
+        "choice-term-html",
+        (glossary.language, slug, question, value),
+        lambda: render_to_string(
+            "finder/education/_choice_term.html",
+            {"term": term, "question": question, "value": value},
+        ),
     )
 
 
-@register.inclusion_tag("finder/education/_taglines.html", takes_context=True)
-def language_taglines(context: template.Context, state: Any = None) -> dict[str, Any]:
+@register.simple_tag
+def language_taglines(state: Any = None) -> SafeString:
     """Free interpreter help in other languages: the state's own published list where it
-    has one, else the national list; the page's own language is left out."""
-    return {"taglines": taglines_for(state, exclude_language=get_language() or "en")}
+    has one, else the national list; the page's own language is left out. Rendered once
+    per state, language and catalog version: it is in the footer of every page."""
+    language = get_language() or "en"
+    code = state.code if isinstance(state, State) else state
+    return facts.cached(
+        "taglines-html",
+        (code or "", language),
+        lambda: render_to_string(
+            "finder/education/_taglines.html",
+            {"taglines": taglines_for(state, exclude_language=language)},
+        ),
+    )

@@ -1,4 +1,9 @@
-"""Template helpers for the public pages."""
+"""Template helpers for the public pages.
+
+{% catalog_fragment "name" [vary_on ...] %}…{% endcatalog_fragment %}
+    the enclosed part rendered once per language, catalog version, day and deployment
+    (finder/facts.py), and for each value of the ``vary_on`` expressions given
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,62 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.template.base import FilterExpression, Parser, Token
+from django.urls import get_script_prefix, translate_url
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from finder import facts
+
 register = template.Library()
+
+
+class CatalogFragmentNode(template.Node):
+    def __init__(
+        self, name: str, vary_on: list[FilterExpression], nodelist: template.NodeList
+    ) -> None:
+        self.name = name
+        self.vary_on = vary_on
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> SafeString:
+        if context.get("request") is None:
+            # Not a page (no context processors ran): nothing to share with one.
+            return mark_safe(self.nodelist.render(context))  # noqa: S308
+        origin = getattr(self, "origin", None)
+        parts = (
+            getattr(origin, "template_name", "") or "",
+            self.name,
+            get_language() or "",
+            # {% url %} inside: the prefix a deployment under a sub-path adds to links.
+            get_script_prefix(),
+            *(str(value.resolve(context)) for value in self.vary_on),
+        )
+        return facts.cached(
+            "fragment",
+            parts,
+            lambda: mark_safe(self.nodelist.render(context)),  # noqa: S308
+        )
+
+
+@register.tag("catalog_fragment")
+def do_catalog_fragment(parser: Parser, token: Token) -> CatalogFragmentNode:
+    """The same HTML for everyone reading a page in one language: the layout's head,
+    header and footer, fixed help text. Render the part once per language, catalog
+    version, day and deployment instead of on every request (most of the fixed cost of
+    a page, scripts/bench-http). What is inside may read only the language, the catalog
+    (through finder/facts.py) and the ``vary_on`` values given: never the request, the
+    answers or the page's glossary."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(
+            'Usage: {% catalog_fragment "name" [vary_on ...] %}…{% endcatalog_fragment %}'
+        )
+    nodelist = parser.parse(("endcatalog_fragment",))
+    parser.delete_first_token()
+    return CatalogFragmentNode(
+        bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist
+    )
 
 
 @register.simple_tag(takes_context=True)
