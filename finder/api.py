@@ -16,7 +16,13 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from finder import results as results_module
-from finder.eligibility import CITATIONS, Decision, EnrollmentWindow, Finding
+from finder.eligibility import (
+    CITATIONS,
+    Decision,
+    EnrollmentWindow,
+    Finding,
+    default_plan_year,
+)
 from finder.open_data import plan_identity
 from finder.results import ResultsContext
 from finder.transition import current_plan_notice
@@ -129,6 +135,9 @@ def _body(context: ResultsContext) -> dict[str, Any]:
     return {
         "date": results.on.isoformat(),
         "plan_years": list(context.plan_years),
+        # What the results page shows unless the person chooses: from December 1, only
+        # next year's plans (this year's are all in "ending").
+        "default_plan_year": default_plan_year(results.on),
         "state": {"code": context.catalog.state.code, "name": context.catalog.state.name},
         "county": {"fips": context.catalog.county.fips, "name": context.catalog.county.name},
         "count": results.count,

@@ -94,6 +94,7 @@ def _all_plans(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_api_in_december(client: Client, demo_catalog: None) -> None:
     body = get(client, **{**MIAMI, "date": "2026-12-04"}).json()
+    assert body["default_plan_year"] == 2027
     assert {p["plan_year"] for p in body["eligible"]} == {2027}
     assert {p["plan_year"] for p in body["ending"]} == {2026}
     for plan in body["ending"]:
@@ -108,6 +109,7 @@ def test_api_in_december(client: Client, demo_catalog: None) -> None:
 
 def test_api_in_june(client: Client, demo_catalog: None) -> None:
     body = get(client, **{**MIAMI, "date": "2027-06-15"}).json()
+    assert body["default_plan_year"] is None
     assert body["ending"] == []
     joinable = body["eligible"] + body["may_qualify"]
     assert {p["plan_year"] for p in joinable} == {2027}
