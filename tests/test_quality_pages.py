@@ -188,8 +188,12 @@ def test_compare_shows_the_section_for_each_plan(client: Client, rated: None) ->
     response = client.get(f"/en/compare/?plan={YEAR}:{first.cms_id}&plan={YEAR}:{second.cms_id}")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("How this plan treats its members") == 2
-    assert '<h3 id="quality-' in html  # below each plan's own heading
+    # One section of the compare table, its rows one per measure, a cell per plan.
+    assert html.count("How this plan treats its members") == 1
+    section = html[html.index('<tbody class="compare-quality">') :]
+    section = section[: section.index("</tbody>")]
+    rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", section, flags=re.S)
+    assert rows and all(row.count("<td>") == 2 for row in rows)
     text = text_of(html)
     assert "0.12 complaints per 1,000 members per month" in text
     assert "Medicare says: “Plan too new to be measured”" in text
