@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -327,6 +328,18 @@ def _status_groups(
     return groups
 
 
+# Stands for a question's name in the one reversed step URL (see _change_links).
+_STEP_SLOT = "step-slot"
+
+
+def _change_links(query: str) -> dict[str, str]:
+    """Each question's "Change" link back to these results (``step_url`` with
+    ``back_to_results``), from one URL reversal rather than one per question."""
+    prefix = reverse("step", args=[_STEP_SLOT])
+    suffix = f"?{query}&return=results" if query else "?return=results"
+    return {name: prefix.replace(_STEP_SLOT, name, 1) + suffix for name in STEPS}
+
+
 def _step_of(errors: Mapping[str, Any]) -> str | None:
     return next((s for s in STEPS if s in errors), None)
 
@@ -363,6 +376,10 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "ctx": outcome,
         "answers": answers,
+        # The answers as hidden fields, for the two forms of the page.
+        "hidden_answers": format_html_join(
+            "", '<input type="hidden" name="{}" value="{}">', answers.items()
+        ),
         "groups": groups,
         "shown": sum(g.count for g in groups),
         "eligible_shown": groups[0].count,
@@ -380,7 +397,7 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "summary": _answer_summary(answers, outcome),
         "short_summary": _short_summary(answers, outcome),
         "citations": CITATIONS,
-        "change_links": {name: step_url(name, answers, back_to_results=True) for name in STEPS},
+        "change_links": _change_links(seed),
         "current_notice": current_plan_notice(outcome),
     }
     template = "finder/results.html#results" if request.htmx else "finder/results.html"
@@ -478,8 +495,7 @@ def _answer_summary(answers: Mapping[str, str], ctx: ResultsContext) -> list[tup
                 _("Fee-for-service Medicaid (no plan)") if value == "none" else _("I'm not sure")
             )
         else:
-            labels = {c.value: str(c.label) for c in question.choices}
-            label = labels.get(value, value)
+            label = next((str(c.label) for c in question.choices if c.value == value), value)
         rows.append((question.name, str(question.title), label))
     return rows
 
