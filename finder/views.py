@@ -552,7 +552,18 @@ def describe(plan: Plan) -> PlanDescription:
 
 
 def _published_plan(plan_year: int, plan_id: str) -> Plan:
-    plan = (
+    # Kept per catalog version (finder/facts.py), like the results page's plans: the
+    # plan and what its page reads (5 queries) change only when the catalog does.
+    plan = facts.cached(
+        "published-plan", (plan_year, plan_id), lambda: _read_published_plan(plan_year, plan_id)
+    )
+    if plan is None:
+        raise Http404("No such published plan")
+    return plan
+
+
+def _read_published_plan(plan_year: int, plan_id: str) -> Plan | None:
+    return (
         Plan.objects.published()
         .for_year(plan_year)
         .find_id(plan_id)
@@ -560,9 +571,6 @@ def _published_plan(plan_year: int, plan_id: str) -> Plan:
         .prefetch_related("service_areas__county__state", "supplemental_benefits")
         .first()
     )
-    if plan is None:
-        raise Http404("No such published plan")
-    return plan
 
 
 def _joining(answers: Mapping[str, str], plan: Plan) -> Joining:
@@ -583,7 +591,12 @@ def _plan_next_year(plan: Plan, answers: Mapping[str, str]) -> NextYearNotice | 
     parsed = parse_answers({"date": answers.get("date", "")}, today=on, require=())
     if not isinstance(parsed, dict):
         on = parsed.date
-    notice = next_year_notice(plan, on=on, county_fips=answers.get("county"))
+    county = answers.get("county")
+    notice = facts.cached(
+        "next-year-notice",
+        (plan.pk, on, county),
+        lambda: next_year_notice(plan, on=on, county_fips=county),
+    )
     return None if notice.change == "unknown" else notice
 
 
