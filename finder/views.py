@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -327,6 +328,18 @@ def _status_groups(
     return groups
 
 
+# Stands for a question's name in the one reversed step URL (see _change_links).
+_STEP_SLOT = "step-slot"
+
+
+def _change_links(query: str) -> dict[str, str]:
+    """Each question's "Change" link back to these results (``step_url`` with
+    ``back_to_results``), from one URL reversal rather than one per question."""
+    prefix = reverse("step", args=[_STEP_SLOT])
+    suffix = f"?{query}&return=results" if query else "?return=results"
+    return {name: prefix.replace(_STEP_SLOT, name, 1) + suffix for name in STEPS}
+
+
 def _step_of(errors: Mapping[str, Any]) -> str | None:
     return next((s for s in STEPS if s in errors), None)
 
@@ -363,6 +376,10 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "ctx": outcome,
         "answers": answers,
+        # The answers as hidden fields, for the two forms of the page.
+        "hidden_answers": format_html_join(
+            "", '<input type="hidden" name="{}" value="{}">', answers.items()
+        ),
         "groups": groups,
         "shown": sum(g.count for g in groups),
         "eligible_shown": groups[0].count,
@@ -380,7 +397,7 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "summary": _answer_summary(answers, outcome),
         "short_summary": _short_summary(answers, outcome),
         "citations": CITATIONS,
-        "change_links": {name: step_url(name, answers, back_to_results=True) for name in STEPS},
+        "change_links": _change_links(seed),
         "current_notice": current_plan_notice(outcome),
     }
     template = "finder/results.html#results" if request.htmx else "finder/results.html"
@@ -478,8 +495,7 @@ def _answer_summary(answers: Mapping[str, str], ctx: ResultsContext) -> list[tup
                 _("Fee-for-service Medicaid (no plan)") if value == "none" else _("I'm not sure")
             )
         else:
-            labels = {c.value: str(c.label) for c in question.choices}
-            label = labels.get(value, value)
+            label = next((str(c.label) for c in question.choices if c.value == value), value)
         rows.append((question.name, str(question.title), label))
     return rows
 
@@ -536,7 +552,18 @@ def describe(plan: Plan) -> PlanDescription:
 
 
 def _published_plan(plan_year: int, plan_id: str) -> Plan:
-    plan = (
+    # Kept per catalog version (finder/facts.py), like the results page's plans: the
+    # plan and what its page reads (5 queries) change only when the catalog does.
+    plan = facts.cached(
+        "published-plan", (plan_year, plan_id), lambda: _read_published_plan(plan_year, plan_id)
+    )
+    if plan is None:
+        raise Http404("No such published plan")
+    return plan
+
+
+def _read_published_plan(plan_year: int, plan_id: str) -> Plan | None:
+    return (
         Plan.objects.published()
         .for_year(plan_year)
         .find_id(plan_id)
@@ -544,9 +571,6 @@ def _published_plan(plan_year: int, plan_id: str) -> Plan:
         .prefetch_related("service_areas__county__state", "supplemental_benefits")
         .first()
     )
-    if plan is None:
-        raise Http404("No such published plan")
-    return plan
 
 
 def _joining(answers: Mapping[str, str], plan: Plan) -> Joining:
@@ -576,17 +600,9 @@ def _plan_next_year(plan: Plan, answers: Mapping[str, str]) -> NextYearNotice | 
     return None if notice.change == "unknown" else notice
 
 
-def _plan_for_page(plan_year: int, plan_id: str) -> Plan:
-    """``_published_plan``, read once per catalog version (finder/facts.py): the plan
-    page's queries, but for the version's. A missing plan is not kept (a 404 is cheap)."""
-    return facts.cached(
-        "plan-page", (plan_year, plan_id), lambda: _published_plan(plan_year, plan_id)
-    )
-
-
 @require_safe
 def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpResponse:
-    plan = _plan_for_page(plan_year, plan_id)
+    plan = _published_plan(plan_year, plan_id)
     answers = answers_from(request.GET)
     ratings = _ratings({"x": plan})
     return render(

@@ -154,3 +154,29 @@ def test_pages_are_kept_in_redis_and_follow_an_edit(redis_cache, demo_catalog, c
     with CaptureQueriesContext(connection) as captured:
         assert client.get(f"{results}&sort=cost").status_code == 200
     assert len(captured) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_page_is_read_once_per_version_and_follows_an_edit(  # type: ignore[no-untyped-def]
+    fresh, demo_catalog, client, settings
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plans.models import Plan
+
+    settings.PAGE_CACHE = False  # rendered every time: only the facts are kept
+    plan = Plan.objects.get(contract_id="H9001", pbp="001", plan_year=2026)
+    url = f"/en/plans/2026/{plan.cms_id}/?county=12086&date=2026-11-22"
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200
+    assert len(again) < len(first)
+    assert not [q for q in again.captured_queries if '"plans_plan"' in q["sql"]]
+    plan.name = "Renamed in the admin"
+    plan.save()
+    assert b"Renamed in the admin" in client.get(url).content
+    plan.status = PublicationStatus.DRAFT
+    plan.save()
+    assert client.get(url).status_code == 404

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import template
 from django.http import HttpRequest
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from finder import facts
+from finder.cards import writer_for
 
 register = template.Library()
 
@@ -104,3 +106,17 @@ def local_name(state: object) -> str:
     """A state's name in the page's language (Spanish names where the catalog has one)."""
     name_es = getattr(state, "name_es", "")
     return name_es if get_language() == "es" and name_es else str(getattr(state, "name", state))
+
+
+@register.simple_tag(takes_context=True)
+def plan_card(context: template.Context, row: Any) -> SafeString:
+    """A results card (finder/cards.py): ``{% plan_card row %}`` with ``query`` and
+    ``counselor`` from the page."""
+    writer = writer_for(context)
+    return mark_safe(writer.card(row.decision, row.plan, row.rating))  # noqa: S308 - escaped in cards.py
+
+
+@register.simple_tag(takes_context=True)
+def when_to_join(context: template.Context, joining: Any) -> SafeString:
+    """The "when you can join" line of a Decision or Joining (finder/cards.py)."""
+    return mark_safe(writer_for(context).when_to_join(joining))  # noqa: S308 - escaped in cards.py
