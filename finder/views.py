@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.text import get_text_list
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -616,7 +617,13 @@ def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpRespo
             "citations": CITATIONS,
             "counselor": answers.get("counselor") == "1",
             "rating": ratings.get(plan.contract_id),
-            "quality": plan_quality([plan], ratings)[plan.pk],
+            # The measures and medians change only with the catalog (and the words with
+            # the language): kept per version like the plan itself.
+            "quality": facts.cached(
+                "plan-quality",
+                (plan.pk, get_language()),
+                lambda: plan_quality([plan], ratings)[plan.pk],
+            ),
             "answers": answers,
             "back_url": results_url(answers) if "county" in answers else None,
             "counties": sorted((a.county for a in plan.service_areas.all()), key=lambda c: c.name),
