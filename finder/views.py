@@ -31,6 +31,7 @@ from finder import results as results_module
 from finder.catalog import plan_facts
 from finder.eligibility import (
     CITATIONS,
+    Answers,
     Decision,
     Finding,
     Joining,
@@ -574,25 +575,27 @@ def _read_published_plan(plan_year: int, plan_id: str) -> Plan | None:
     )
 
 
-def _joining(answers: Mapping[str, str], plan: Plan) -> Joining:
-    """When the person of these answers could join the plan, on the date in view; answers
-    not given (or not valid here) count as "not sure", so no period is hidden."""
+def _page_answers(answers: Mapping[str, str]) -> Answers:
+    """The answers as a plan or compare page reads them: an answer that is not valid is
+    left out (it counts as "not sure", so no period is hidden); the date in view stays."""
     today = _today()
     parsed = parse_answers(answers, today=today, require=())
     if isinstance(parsed, dict):
-        parsed = parse_answers({}, today=today, require=())
-    assert not isinstance(parsed, dict)
-    return when_to_join(parsed, plan_facts(plan))
+        valid = {k: v for k, v in answers.items() if k not in parsed}
+        parsed = parse_answers(valid, today=today, require=())
+    assert not isinstance(parsed, dict)  # every remaining answer parsed once already
+    return parsed
 
 
-def _plan_next_year(plan: Plan, answers: Mapping[str, str]) -> NextYearNotice | None:
+def _joining(person: Answers, plan: Plan) -> Joining:
+    """When this person could join the plan, on the date in view."""
+    return when_to_join(person, plan_facts(plan))
+
+
+def _plan_next_year(plan: Plan, person: Answers) -> NextYearNotice | None:
     """For the plan page: what happens on January 1, once the crosswalk or an admin has
     said (nothing is shown while it is unknown)."""
-    on = _today()
-    parsed = parse_answers({"date": answers.get("date", "")}, today=on, require=())
-    if not isinstance(parsed, dict):
-        on = parsed.date
-    county = answers.get("county")
+    on, county = person.date, person.county
     notice = facts.cached(
         "plan-next-year",
         (plan.pk, on, county or ""),
@@ -605,6 +608,7 @@ def _plan_next_year(plan: Plan, answers: Mapping[str, str]) -> NextYearNotice | 
 def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpResponse:
     plan = _published_plan(plan_year, plan_id)
     answers = answers_from(request.GET)
+    person = _page_answers(answers)
     ratings = _ratings({"x": plan})
     return render(
         request,
@@ -612,8 +616,8 @@ def plan_detail(request: HttpRequest, plan_year: int, plan_id: str) -> HttpRespo
         {
             "plan": plan,
             "description": describe(plan),
-            "joining": _joining(answers, plan),
-            "next_year": _plan_next_year(plan, answers),
+            "joining": _joining(person, plan),
+            "next_year": _plan_next_year(plan, person),
             "citations": CITATIONS,
             "counselor": answers.get("counselor") == "1",
             "rating": ratings.get(plan.contract_id),
@@ -638,6 +642,7 @@ MAX_COMPARE = 3
 @require_safe
 def compare(request: HttpRequest) -> HttpResponse:
     answers = answers_from(request.GET)
+    person = _page_answers(answers)
     wanted = [p for p in request.GET.getlist("plan") if p][: MAX_COMPARE + 1]
     plans: list[Plan] = []
     problems: list[str] = []
@@ -658,7 +663,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         {
             "plans": plans,
             "descriptions": [describe(plan) for plan in plans],
-            "joinings": [_joining(answers, plan) for plan in plans],
+            "joinings": [_joining(person, plan) for plan in plans],
             "benefit_rows": compare_table.benefit_rows(plans),
             "quality_rows": compare_table.quality_rows([qualities[p.pk] for p in plans]),
             "any_aligned": any(p.exclusively_aligned for p in plans),

@@ -116,3 +116,12 @@ def test_api_in_june(client: Client, demo_catalog: None) -> None:
     assert any(p["can_join_now"] and p["coverage_starts"] == "2027-07-01" for p in joinable)
     # Coordination-only plans outside the Annual Enrollment Period: "ask your SHIP".
     assert any(p["window"]["code"] == "ask_ship" and not p["can_join_now"] for p in joinable)
+
+
+def test_plan_page_keeps_the_date_when_another_answer_is_broken(
+    client: Client, demo_catalog: None
+) -> None:
+    html = client.get(
+        "/en/plans/2026/H9001-001/", {**MIAMI, "age": "tampered", "date": "2026-12-04"}
+    ).content.decode()
+    assert "You can no longer join this plan: it ends Dec. 31, 2026." in html
