@@ -386,9 +386,6 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "shown": sum(g.count for g in groups),
         "eligible_shown": groups[0].count,
         "ending_shown": groups[-1].count,
-        "ending_hidden": sum(
-            1 for d in outcome.results.ending if year is not None and d.plan_year != year
-        ),
         "ending_on": date(outcome.plan_years[0], 12, 31),
         "year": year,
         "default_year": default_year,
