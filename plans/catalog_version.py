@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -54,14 +54,39 @@ def _clock() -> int:
     return time.time_ns() // 1000
 
 
-def current() -> int:
-    """The version now: one primary-key read; the row is created on first use."""
+def _read() -> tuple[Any, ...] | None:
     # Plain SQL, not the ORM: every public request asks, and building the ORM query cost
     # several times the query itself (scripts/bench-http).
     table = connection.ops.quote_name(models.CatalogVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT version FROM {table} WHERE id = %s", [ROW])
-        found = cursor.fetchone()
+        return cursor.fetchone()
+
+
+def current() -> int:
+    """The version now: one primary-key read; the row is created on first use.
+
+    It is the first query of nearly every public request, so on a persistent connection
+    it doubles as the connection's health check (CONN_HEALTH_CHECKS): Django would
+    otherwise send a "SELECT 1" before it, a second round trip on every request. A
+    connection that fails it is closed and the read made once more on a new one, as
+    Django's own check would have done.
+    """
+    standing_in = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if standing_in:
+        connection.health_check_done = True
+        try:
+            found = _read()
+        except (OperationalError, InterfaceError):
+            connection.close()
+            found = _read()
+    else:
+        found = _read()
     if found:
         return int(found[0])
     # Started from the clock, not 1: a database flushed or recreated next to a cache

@@ -4,10 +4,12 @@ never by one that was rolled back, and once by every applied import."""
 from __future__ import annotations
 
 from pathlib import Path
+from unittest import mock
 
+import psycopg
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.test.utils import CaptureQueriesContext
 
@@ -45,6 +47,53 @@ def test_current_creates_the_row_once_and_is_stable() -> None:
 
 
 # --- Raising (these commit, as production does) ------------------------------------------
+
+
+def _new_request() -> None:
+    # What Django does when a request starts (the test client leaves it out): the
+    # persistent connection's health check is due again.
+    connection.close_if_unusable_or_obsolete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_read_stands_in_for_the_health_check(client) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("Only PostgreSQL keeps connections between requests (CONN_MAX_AGE).")
+    assert connection.health_check_enabled
+    client.get("/en/")
+    _new_request()
+    with mock.patch.object(
+        connections["default"], "is_usable", side_effect=AssertionError("SELECT 1 sent")
+    ):
+        assert client.get("/en/").status_code == 200
+    assert connection.health_check_done
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_between_requests_is_replaced_on_the_version_read(client) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("Only PostgreSQL keeps connections between requests (CONN_MAX_AGE).")
+    client.get("/en/")
+    lost = connection.connection
+    pid = lost.info.backend_pid
+    # Ended from another connection, as a database restart or an idle timeout would.
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    _new_request()
+    version = catalog_version.current()
+    assert version > 0
+    assert connection.connection is not lost
+    assert connection.connection.info.backend_pid != pid
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_version_read_is_not_the_health_check() -> None:
+    # A retry on a new connection would lose the transaction: the plain read, and Django's
+    # own check stays due.
+    assert connection.in_atomic_block
+    before = connection.health_check_done
+    catalog_version.current()
+    assert connection.health_check_done == before
 
 
 @pytest.mark.django_db(transaction=True)
