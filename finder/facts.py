@@ -54,11 +54,13 @@ def request_started(**kwargs: Any) -> None:
     """Connected to Django's ``request_started``: one read of the version per request."""
     _request.in_request = True
     _request.version = None
+    _request.seen = {}
 
 
 def request_finished(**kwargs: Any) -> None:
     _request.in_request = False
     _request.version = None
+    _request.seen = None
 
 
 def use_version(version: int) -> None:
@@ -125,6 +127,23 @@ def cached[T](name: str, parts: tuple[object, ...], build: Callable[[], T]) -> T
     trusted: str | None = getattr(_request, "trusted", None)
     if connection.in_atomic_block and trusted is None:
         return build()
+    # A page asks for the same few values many times (the glossary once per text):
+    # within one request the version, day and deployment cannot change, so the answer
+    # found the first time is the answer.
+    seen: dict[tuple[object, ...], Any] | None = getattr(_request, "seen", None)
+    if seen is not None and trusted is None:
+        found = seen.get((name, *parts), _MISSING)
+        if found is not _MISSING:
+            return cast(T, found)
+    value = _cached(name, parts, build, trusted)
+    if seen is not None and trusted is None:
+        seen[(name, *parts)] = value
+    return value
+
+
+def _cached[T](
+    name: str, parts: tuple[object, ...], build: Callable[[], T], trusted: str | None
+) -> T:
     version = _version()
     day = timezone.localdate().isoformat()
     local_key = (name, _build_id(), version, day, trusted or "", *parts)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from finder import facts
@@ -104,6 +105,29 @@ def test_glossary_terms_follow_an_edit_with_redis(redis_cache, fresh) -> None:  
     catalog_version.bump()  # what a bulk write (an import) does
     facts.clear_local()
     assert published_terms("en")["qmb"].definition == "New."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_within_one_request_a_value_is_looked_up_once(fresh: None) -> None:
+    build, calls = counted(lambda: ["first"])
+    request_started.send(sender=None)
+    try:
+        facts.cached("example", ("d",), build)
+        facts.clear_local()
+        caches["facts"].clear()
+        # Nothing left anywhere but the request's own note of what it was given.
+        assert facts.cached("example", ("d",), build) == ["first"]
+        assert facts.cached("example", ("other",), build) == ["first"]
+        assert len(calls) == 2  # one per distinct value, not per lookup
+    finally:
+        request_finished.send(sender=None)
+    CountyFactory()  # a catalog change between two requests
+    request_started.send(sender=None)
+    try:
+        facts.cached("example", ("d",), build)
+        assert len(calls) == 3  # the next request builds it for the new version
+    finally:
+        request_finished.send(sender=None)
 
 
 @pytest.mark.django_db

@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.base import FilterExpression, Parser, Token
-from django.urls import get_script_prefix, translate_url
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -71,11 +73,21 @@ def do_catalog_fragment(parser: Parser, token: Token) -> CatalogFragmentNode:
     )
 
 
+@lru_cache(maxsize=4096)
+def _translated(path: str, language: str, script_prefix: str, urlconf: str) -> str:
+    # translate_url resolves the path and reverses it again (a tenth of a simple page's
+    # time); its answer depends only on these arguments, and the paths that reach a
+    # page are few (the query string is added afterwards).
+    return translate_url(path, language)
+
+
 @register.simple_tag(takes_context=True)
 def switch_language_url(context: template.Context, language: str) -> str:
     """The current page in another language, keeping the answers in the query string."""
     request: HttpRequest = context["request"]
-    url = translate_url(request.path, language)
+    url = _translated(
+        request.path, language, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    )
     query = request.GET.urlencode()
     return f"{url}?{query}" if query else url
 
