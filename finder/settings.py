@@ -269,6 +269,10 @@ if not SECURE_HSTS_PRELOAD:
 # --- Public page caching (finder/page_cache.py, docs/decisions.md) -----------
 # The server-side copy of public pages; off to measure or debug without it.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# On PostgreSQL each process learns the catalog version from a notification instead of
+# reading it on every request (plans/version_watch.py). Off in the test suite, whose
+# transactions and flushes would outrun it; its own tests turn it on.
+CATALOG_VERSION_WATCH = env_bool("CATALOG_VERSION_WATCH", True)
 # How long a kept page may live. Correctness does not depend on it (the key carries the
 # catalog version and the day); it only bounds memory spent on entries no key reaches.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=1)

@@ -21,7 +21,7 @@ from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from plans import models
+from plans import models, version_watch
 
 ROW = 1
 
@@ -54,12 +54,15 @@ def _clock() -> int:
     return time.time_ns() // 1000
 
 
+def _table() -> str:
+    return connection.ops.quote_name(models.CatalogVersion._meta.db_table)
+
+
 def _read() -> tuple[Any, ...] | None:
     # Plain SQL, not the ORM: every public request asks, and building the ORM query cost
     # several times the query itself (scripts/bench-http).
-    table = connection.ops.quote_name(models.CatalogVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {table} WHERE id = %s", [ROW])
+        cursor.execute(f"SELECT version FROM {_table()} WHERE id = %s", [ROW])
         return cursor.fetchone()
 
 
@@ -71,7 +74,14 @@ def current() -> int:
     otherwise send a "SELECT 1" before it, a second round trip on every request. A
     connection that fails it is closed and the read made once more on a new one, as
     Django's own check would have done.
+
+    On PostgreSQL the row is not read at all while this process listens for its changes
+    (plans/version_watch.py): the version then comes from memory.
     """
+    if not connection.in_atomic_block:
+        watched = version_watch.known(_table(), ROW)
+        if watched is not None:
+            return watched
     standing_in = (
         connection.connection is not None
         and connection.health_check_enabled
@@ -105,6 +115,11 @@ def _raise_counter() -> None:
     )
     if not raised:
         current()
+    # The watch would learn it a moment later, from the notification: this process's
+    # next request must not show the version before its own change.
+    found = _read()
+    if found:
+        version_watch.saw(int(found[0]))
 
 
 class _PendingBump:
