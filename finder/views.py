@@ -88,6 +88,11 @@ def results_url(answers: Mapping[str, str]) -> str:
     return f"{reverse('results')}?{query}"
 
 
+# The questions whose text or choices depend on the place (the county list, the ZIP's
+# counties, the state's card terms, its Medicaid plans, the county's plans now).
+PLACE_STEPS = frozenset({"county", "medicaid", "medicaid_plan", "current_plan"})
+
+
 def _render_step(
     request: HtmxHttpRequest,
     step: str,
@@ -122,6 +127,19 @@ def _render_step(
         "selected_county": answers.get("county")
         or (state.place.county.fips if state.place else ""),
     }
+    # The question's own part of the page is kept per step, answer, error and what it
+    # shows of the place (answer_fragment in step.html): these steps show the place.
+    if step in PLACE_STEPS and state.place is not None:
+        context["place_key"] = "\x1f".join(
+            (
+                state.place.zip_code or "",
+                state.place.county.fips,
+                ",".join(c.fips for c in state.place.zip_counties),
+                context["selected_county"],
+                # "Your plan now" lists the plans of the years in view on that date.
+                answers.get("date", ""),
+            )
+        )
     if step == "medicaid" and state.place is not None:
         state_id = state.place.county.state_id
         context["card_terms"] = facts.cached(
@@ -375,6 +393,7 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
     else:
         year = default_year
     groups = _status_groups(outcome, sort, seed, year)
+    option = outcome.results.original_medicare
     context = {
         "ctx": outcome,
         "answers": answers,
@@ -398,6 +417,12 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "citations": CITATIONS,
         "change_links": _change_links(seed),
         "current_notice": current_plan_notice(outcome),
+        # Its section is kept per wording (answer_fragment in results.html): the words
+        # in this language are what it shows.
+        "original_medicare_key": "\x1f".join(
+            (str(option.title), str(option.summary), *map(str, option.points), "\x1e")
+            + option.citations
+        ),
     }
     template = "finder/results.html#results" if request.htmx else "finder/results.html"
     return render(request, template, context)

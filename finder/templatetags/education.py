@@ -19,6 +19,7 @@ from django.template.base import FilterExpression, Parser, Token
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from finder import facts
@@ -97,10 +98,16 @@ def glossary_definitions(context: template.Context) -> str:
     if not terms:
         return ""
     glossary.sections += 1
-    return render_to_string(
-        "finder/education/_glossary_definitions.html",
-        {"terms": terms, "section": glossary.sections},
-        request=context.get("request"),
+    section = glossary.sections
+    # The same few lists recur page after page (a question's terms, a results page's):
+    # rendered once per list of terms, place on the page, language and catalog version.
+    return facts.cached(
+        "glossary-definitions-html",
+        (glossary.language, get_script_prefix(), section, *(t.slug for t in terms)),
+        lambda: render_to_string(
+            "finder/education/_glossary_definitions.html",
+            {"terms": terms, "section": section},
+        ),
     )
 
 

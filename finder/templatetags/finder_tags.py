@@ -3,10 +3,14 @@
 {% catalog_fragment "name" [vary_on ...] %}…{% endcatalog_fragment %}
     the enclosed part rendered once per language, catalog version, day and deployment
     (finder/facts.py), and for each value of the ``vary_on`` expressions given
+{% answer_fragment "name" vary_on ... %}…{% endanswer_fragment %}
+    the same for a part that shows answers and links glossary terms: kept also per
+    glossary state it starts from, which it then brings up to date as if rendered
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -21,6 +25,7 @@ from django.utils.translation import get_language
 
 from finder import facts
 from finder.cards import writer_for
+from finder.glossary import PageGlossary, linked_so_far, page_glossary
 
 register = template.Library()
 
@@ -69,6 +74,99 @@ def do_catalog_fragment(parser: Parser, token: Token) -> CatalogFragmentNode:
     nodelist = parser.parse(("endcatalog_fragment",))
     parser.delete_first_token()
     return CatalogFragmentNode(
+        bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist
+    )
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A rendered answer fragment and what rendering it did to the page's glossary."""
+
+    html: SafeString
+    started_glossary: bool
+    linked: tuple[str, ...]
+    printed: tuple[str, ...]
+    sections: int
+
+
+def _glossary_state(glossary: PageGlossary | None) -> tuple[object, ...]:
+    if glossary is None:
+        return ("none",)
+    # The order of the linked terms is the order of the definitions printed later.
+    return (glossary.language, *glossary.linked, "|", *sorted(glossary.printed), glossary.sections)
+
+
+class AnswerFragmentNode(CatalogFragmentNode):
+    def render(self, context: template.Context) -> SafeString:
+        request = context.get("request")
+        if request is None:
+            return mark_safe(self.nodelist.render(context))  # noqa: S308
+        before = linked_so_far(request)
+        origin = getattr(self, "origin", None)
+        parts = (
+            getattr(origin, "template_name", "") or "",
+            self.name,
+            get_language() or "",
+            get_script_prefix(),
+            *_glossary_state(before),
+            "\x1e",
+            *(str(value.resolve(context)) for value in self.vary_on),
+        )
+        built = False
+
+        def build() -> _Kept:
+            nonlocal built
+            built = True
+            known = dict(before.linked) if before is not None else {}
+            printed = set(before.printed) if before is not None else set()
+            sections = before.sections if before is not None else 0
+            html = mark_safe(self.nodelist.render(context))  # noqa: S308
+            after = linked_so_far(request)
+            if after is None:
+                return _Kept(html, False, (), (), 0)
+            return _Kept(
+                html,
+                started_glossary=before is None,
+                linked=tuple(slug for slug in after.linked if slug not in known),
+                printed=tuple(sorted(after.printed - printed)),
+                sections=after.sections - sections,
+            )
+
+        kept = facts.cached("answer-fragment", parts, build)
+        if not built:
+            _replay(request, kept)
+        return kept.html
+
+
+def _replay(request: HttpRequest, kept: _Kept) -> None:
+    """Leave the page's glossary as rendering the fragment would have."""
+    if not (kept.started_glossary or kept.linked or kept.printed or kept.sections):
+        return
+    glossary = page_glossary(request)
+    if glossary is None:
+        return
+    for slug in kept.linked:
+        glossary.linked[slug] = glossary.terms[slug]
+    glossary.printed.update(kept.printed)
+    glossary.sections += kept.sections
+
+
+@register.tag("answer_fragment")
+def do_answer_fragment(parser: Parser, token: Token) -> AnswerFragmentNode:
+    """A part of a page that depends on some answers and on the glossary: rendered once
+    per language, catalog version, day and deployment, for each value of the ``vary_on``
+    expressions and each glossary state it starts from (the terms linked and printed
+    before it on the page). Every value the enclosed part reads, other than the language
+    and the catalog, must be among ``vary_on``: never the request or the query string.
+    tests/test_answer_fragments.py renders many pages with and without the kept parts."""
+    bits = token.split_contents()
+    if len(bits) < 3 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(
+            'Usage: {% answer_fragment "name" vary_on [vary_on ...] %}…{% endanswer_fragment %}'
+        )
+    nodelist = parser.parse(("endanswer_fragment",))
+    parser.delete_first_token()
+    return AnswerFragmentNode(
         bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist
     )
 
