@@ -55,12 +55,14 @@ def request_started(**kwargs: Any) -> None:
     _request.in_request = True
     _request.version = None
     _request.seen = {}
+    _request.stamp = None
 
 
 def request_finished(**kwargs: Any) -> None:
     _request.in_request = False
     _request.version = None
     _request.seen = None
+    _request.stamp = None
 
 
 def use_version(version: int) -> None:
@@ -90,6 +92,18 @@ def _version() -> int:
         if getattr(_request, "in_request", False):
             _request.version = version
     return version
+
+
+def _stamp() -> tuple[int, str]:
+    """The version and the day every value of this request is kept under (a page asks
+    for a dozen values: the day is worked out once)."""
+    stamp: tuple[int, str] | None = getattr(_request, "stamp", None)
+    if stamp is not None and stamp[0] == getattr(_request, "version", None):
+        return stamp
+    stamp = (_version(), timezone.localdate().isoformat())
+    if getattr(_request, "in_request", False):
+        _request.stamp = stamp
+    return stamp
 
 
 def _build_id() -> str:
@@ -144,8 +158,7 @@ def cached[T](name: str, parts: tuple[object, ...], build: Callable[[], T]) -> T
 def _cached[T](
     name: str, parts: tuple[object, ...], build: Callable[[], T], trusted: str | None
 ) -> T:
-    version = _version()
-    day = timezone.localdate().isoformat()
+    version, day = _stamp()
     local_key = (name, _build_id(), version, day, trusted or "", *parts)
     with _lock:
         found = _local.get(local_key, _MISSING)

@@ -20,7 +20,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template.base import FilterExpression, Parser, Token
 from django.urls import get_script_prefix, get_urlconf, translate_url
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import get_language
 
 from finder import facts
@@ -216,6 +218,27 @@ def local_name(state: object) -> str:
     """A state's name in the page's language (Spanish names where the catalog has one)."""
     name_es = getattr(state, "name_es", "")
     return name_es if get_language() == "es" and name_es else str(getattr(state, "name", state))
+
+
+@register.simple_tag
+def answer_rows(
+    summary: list[tuple[str, Any, Any]], change_links: dict[str, str]
+) -> SafeString:
+    """The results page's list of answers, a row each with its "Change" link (a template
+    loop here was a sixth of the page's time: "Change" translated once, not per row)."""
+    change = conditional_escape(_("Change"))
+    return mark_safe(  # noqa: S308 - every value escaped here
+        "\n      "
+        + "".join(
+            f'\n      <div class="answer-row"><dt>{conditional_escape(title)}</dt>'
+            f"<dd>{conditional_escape(label)}</dd>"
+            f'<dd class="change"><a href="{conditional_escape(change_links.get(name))}">'
+            f'{change}<span class="visually-hidden"> {conditional_escape(title)}</span></a>'
+            "</dd></div>\n      "
+            for name, title, label in summary
+        )
+        + "\n    "
+    )
 
 
 @register.simple_tag(takes_context=True)
