@@ -113,7 +113,12 @@ def _render_step(
         "total": len(steps),
         "total_is_estimate": state.count_is_estimate(answers),
         "answers": answers,
-        "carried": [(k, v) for k, v in answers.items() if k != step],
+        # The earlier answers as hidden fields (written here, not in a template loop).
+        "carried_inputs": format_html_join(
+            "",
+            '<input type="hidden" name="{}" value="{}">\n    ',
+            ((k, v) for k, v in answers.items() if k != step),
+        ),
         "value": answers.get(step, ""),
         "errors": errors,
         "error": next(iter(errors.values()), None) if errors else None,
