@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from django.template import Context
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from finder.eligibility import CITATIONS, Decision, EnrollmentWindow, Joining
 from finder.glossary import page_glossary
@@ -81,6 +82,15 @@ def _day(value: date) -> str:
     return esc(date_filter(value, "DATE_FORMAT"))
 
 
+@lru_cache(maxsize=16)
+def _translated_words(language: str) -> tuple[dict[str, str], dict[str, str]]:
+    # The catalogs are loaded once per process: a language's words never change in it.
+    return (
+        {key: esc(gettext(message)) for key, message in WORDS.items()},
+        {key: gettext(message) for key, message in FORMATS.items()},
+    )
+
+
 class CardWriter:
     """Writes the cards and join lines of one page render, in the active language."""
 
@@ -88,8 +98,7 @@ class CardWriter:
         self.counselor = counselor
         self.request = request
         self.query = esc(query)
-        self.words = {key: esc(gettext(message)) for key, message in WORDS.items()}
-        self.formats = {key: gettext(message) for key, message in FORMATS.items()}
+        self.words, self.formats = _translated_words(get_language() or "")
         self._plan_urls: dict[int, str] = {}
         self._plan_years: dict[int, str] = {}
         self._integration: dict[tuple[str, bool, bool], str] = {}

@@ -416,6 +416,9 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "sort": sort,
         "sorts": SORTS,
         "query": seed,
+        # Reversed once: the page links to itself from the year filter, the sort form and
+        # the view switch.
+        "results_path": reverse("results"),
         "counselor": answers.get("counselor") == "1",
         "summary": _answer_summary(answers, outcome),
         "short_summary": _short_summary(answers, outcome),

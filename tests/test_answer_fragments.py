@@ -70,9 +70,7 @@ def _question_urls() -> list[tuple[str, dict[str, str]]]:
                     answers[step] = value
                 for language in ("en", "es"):
                     urls.append((f"/{language}/find/{step}/?{urlencode(answers)}", {}))
-                urls.append(
-                    (f"/en/find/{step}/?{urlencode(answers)}", {"HTTP_HX_REQUEST": "true"})
-                )
+                urls.append((f"/en/find/{step}/?{urlencode(answers)}", {"HTTP_HX_REQUEST": "true"}))
     return urls
 
 

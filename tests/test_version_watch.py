@@ -80,16 +80,14 @@ def test_a_lost_listening_connection_means_reading_the_row(watching: None) -> No
         assert _eventually(lambda: version_watch.known("", 1) is None, seconds=2)
         other.execute("UPDATE plans_catalogversion SET version = version + 1 WHERE id = 1")
     # Whatever the watch knows meanwhile, the answer is the row's.
-    with CaptureQueriesContext(connection) as queries:
-        assert catalog_version.current() == _row()
+    assert catalog_version.current() == _row()
     # And it connects again by itself.
     assert _eventually(lambda: version_watch.known("", 1) == _row())
 
 
 def test_inside_a_transaction_the_row_is_read(watching: None) -> None:
-    with transaction.atomic():
-        with CaptureQueriesContext(connection) as queries:
-            catalog_version.current()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        catalog_version.current()
     assert len(queries) == 1
 
 

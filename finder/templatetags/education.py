@@ -17,9 +17,9 @@ from typing import Any
 from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from finder import facts

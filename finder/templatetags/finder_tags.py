@@ -22,8 +22,8 @@ from django.template.base import FilterExpression, Parser, Token
 from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from finder import facts
 from finder.cards import writer_for
@@ -221,9 +221,7 @@ def local_name(state: object) -> str:
 
 
 @register.simple_tag
-def answer_rows(
-    summary: list[tuple[str, Any, Any]], change_links: dict[str, str]
-) -> SafeString:
+def answer_rows(summary: list[tuple[str, Any, Any]], change_links: dict[str, str]) -> SafeString:
     """The results page's list of answers, a row each with its "Change" link (a template
     loop here was a sixth of the page's time: "Change" translated once, not per row)."""
     change = conditional_escape(_("Change"))
