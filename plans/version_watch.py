@@ -125,10 +125,12 @@ def enabled() -> bool:
 
 def known(table: str, row: int) -> int | None:
     """The version as last notified, or None: then read the row."""
+    # Asked every time, not only before starting: a watch started earlier in this process
+    # (the test run's set-up) must not answer once the setting is off.
+    if not enabled():
+        return None
     watcher = _watcher
     if watcher is None or watcher.pid != os.getpid():
-        if not enabled():
-            return None
         watcher = _start(table, row)
     return watcher.known
 

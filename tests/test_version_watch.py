@@ -91,6 +91,18 @@ def test_inside_a_transaction_the_row_is_read(watching: None) -> None:
     assert len(queries) == 1
 
 
+def test_a_running_watch_is_not_used_once_the_setting_is_off(watching: None, settings) -> None:  # type: ignore[no-untyped-def]
+    # A watch started earlier in the process (a test run's set-up, with the setting's
+    # default) must not answer for tests whose transactions outrun its notifications.
+    assert version_watch.known("", 1) is not None
+    settings.CATALOG_VERSION_WATCH = False
+    assert version_watch.known("", 1) is None
+    with CaptureQueriesContext(connection) as queries:
+        version = catalog_version.current()
+    assert len(queries) == 1  # the row is read
+    assert version == _row()
+
+
 def test_off_by_default_in_the_test_suite() -> None:
     version_watch.stop()
     catalog_version.current()

@@ -44,19 +44,22 @@ class CatalogFragmentNode(template.Node):
         if context.get("request") is None:
             # Not a page (no context processors ran): nothing to share with one.
             return mark_safe(self.nodelist.render(context))  # noqa: S308
+        return facts.cached(
+            "fragment",
+            self.key(context),
+            lambda: mark_safe(self.nodelist.render(context)),  # noqa: S308
+        )
+
+    def key(self, context: template.Context, *state: object) -> tuple[object, ...]:
         origin = getattr(self, "origin", None)
-        parts = (
+        return (
             getattr(origin, "template_name", "") or "",
             self.name,
             get_language() or "",
             # {% url %} inside: the prefix a deployment under a sub-path adds to links.
             get_script_prefix(),
+            *state,
             *(str(value.resolve(context)) for value in self.vary_on),
-        )
-        return facts.cached(
-            "fragment",
-            parts,
-            lambda: mark_safe(self.nodelist.render(context)),  # noqa: S308
         )
 
 
@@ -68,16 +71,22 @@ def do_catalog_fragment(parser: Parser, token: Token) -> CatalogFragmentNode:
     a page, scripts/bench-http). What is inside may read only the language, the catalog
     (through finder/facts.py) and the ``vary_on`` values given: never the request, the
     answers or the page's glossary."""
+    return _parse_fragment(parser, token, CatalogFragmentNode, least=2)
+
+
+def _parse_fragment[N: CatalogFragmentNode](
+    parser: Parser, token: Token, node: type[N], *, least: int
+) -> N:
     bits = token.split_contents()
-    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+    tag = bits[0]
+    if len(bits) < least or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
         raise template.TemplateSyntaxError(
-            'Usage: {% catalog_fragment "name" [vary_on ...] %}…{% endcatalog_fragment %}'
+            f'Usage: {{% {tag} "name" vary_on ... %}}…{{% end{tag} %}}'
+            + (" (at least one vary_on)" if least > 2 else "")
         )
-    nodelist = parser.parse(("endcatalog_fragment",))
+    nodelist = parser.parse((f"end{tag}",))
     parser.delete_first_token()
-    return CatalogFragmentNode(
-        bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist
-    )
+    return node(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
 
 
 @dataclass(frozen=True)
@@ -104,16 +113,7 @@ class AnswerFragmentNode(CatalogFragmentNode):
         if request is None:
             return mark_safe(self.nodelist.render(context))  # noqa: S308
         before = linked_so_far(request)
-        origin = getattr(self, "origin", None)
-        parts = (
-            getattr(origin, "template_name", "") or "",
-            self.name,
-            get_language() or "",
-            get_script_prefix(),
-            *_glossary_state(before),
-            "\x1e",
-            *(str(value.resolve(context)) for value in self.vary_on),
-        )
+        parts = self.key(context, *_glossary_state(before), "\x1e")
         built = False
 
         def build() -> _Kept:
@@ -161,16 +161,7 @@ def do_answer_fragment(parser: Parser, token: Token) -> AnswerFragmentNode:
     before it on the page). Every value the enclosed part reads, other than the language
     and the catalog, must be among ``vary_on``: never the request or the query string.
     tests/test_answer_fragments.py renders many pages with and without the kept parts."""
-    bits = token.split_contents()
-    if len(bits) < 3 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError(
-            'Usage: {% answer_fragment "name" vary_on [vary_on ...] %}…{% endanswer_fragment %}'
-        )
-    nodelist = parser.parse(("endanswer_fragment",))
-    parser.delete_first_token()
-    return AnswerFragmentNode(
-        bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist
-    )
+    return _parse_fragment(parser, token, AnswerFragmentNode, least=3)
 
 
 @lru_cache(maxsize=4096)
