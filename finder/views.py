@@ -365,6 +365,10 @@ def _change_links(query: str) -> dict[str, str]:
     return {name: prefix.replace(_STEP_SLOT, name, 1) + suffix for name in STEPS}
 
 
+def without_counselor(query: str) -> str:
+    return "&".join(part for part in query.split("&") if part and part != "counselor=1")
+
+
 def _step_of(errors: Mapping[str, Any]) -> str | None:
     return next((s for s in STEPS if s in errors), None)
 
@@ -418,7 +422,14 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "query": seed,
         # Reversed once: the page links to itself from the year filter, the sort form and
         # the view switch.
-        "results_path": reverse("results"),
+        "results_path": (results_path := reverse("results")),
+        # The link between the standard and the counselor view (kept in a slot of the
+        # page's last section).
+        "view_switch_url": (
+            f"{results_path}?{without_counselor(seed)}"
+            if answers.get("counselor") == "1"
+            else f"{results_path}?{seed}&counselor=1"
+        ),
         "counselor": answers.get("counselor") == "1",
         "summary": _answer_summary(answers, outcome),
         "short_summary": _short_summary(answers, outcome),

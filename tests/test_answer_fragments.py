@@ -211,3 +211,42 @@ def test_a_kept_part_depends_on_the_glossary_state_it_starts_from(
     assert linked_before.count('class="term"') == 1  # x is linked, y is not
     assert linked_before.endswith("y")
     assert render(False).endswith("y</a>")
+
+
+def test_a_slot_is_put_in_on_every_use_escaped_as_a_variable_would_be(
+    catalog: None, rf: pytest.FixtureRequest
+) -> None:
+    from django.utils import translation
+    from django.utils.safestring import mark_safe
+
+    template = Template(
+        '{% load finder_tags %}{% answer_fragment "t" which slots text html %}'
+        '<a href="/x?{{ text }}">{{ which }} {{ counter.next }}</a>{{ html }}'
+        "{% endanswer_fragment %}"
+    )
+    calls = iter(range(100))
+
+    class Counter:
+        def next(self) -> int:
+            return next(calls)
+
+    def render(text: str, html: str) -> str:
+        request = rf.get("/en/")  # type: ignore[attr-defined]
+        with translation.override("en"):
+            return template.render(
+                Context(
+                    {
+                        "request": request,
+                        "which": "w",
+                        "counter": Counter(),
+                        "text": text,
+                        "html": mark_safe(html),
+                    }
+                )
+            )
+
+    assert render("a=1&b=<2>", "<i>x</i>") == '<a href="/x?a=1&amp;b=&lt;2&gt;">w 0</a><i>x</i>'
+    # Kept (the counter is not read again), with the new values put in.
+    assert render("c=3", "<b>y</b>") == '<a href="/x?c=3">w 0</a><b>y</b>'
+    # A value holding something like a marker is put in as it is, never searched.
+    assert render("\ue0001\ue001", "z") == '<a href="/x?\ue0001\ue001">w 0</a>z'

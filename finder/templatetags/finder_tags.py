@@ -3,13 +3,15 @@
 {% catalog_fragment "name" [vary_on ...] %}…{% endcatalog_fragment %}
     the enclosed part rendered once per language, catalog version, day and deployment
     (finder/facts.py), and for each value of the ``vary_on`` expressions given
-{% answer_fragment "name" vary_on ... %}…{% endanswer_fragment %}
+{% answer_fragment "name" vary_on ... [slots name ...] %}…{% endanswer_fragment %}
     the same for a part that shows answers and links glossary terms: kept also per
-    glossary state it starts from, which it then brings up to date as if rendered
+    glossary state it starts from, which it then brings up to date as if rendered; each
+    slot is a text value printed inside with {{ name }} only, put in on every use
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -39,6 +41,9 @@ class CatalogFragmentNode(template.Node):
         self.name = name
         self.vary_on = vary_on
         self.nodelist = nodelist
+        # answer_fragment only: text values printed with {{ name }} and nothing else,
+        # kept as markers and put in on every use (the same bytes {{ name }} prints).
+        self.slots: tuple[str, ...] = ()
 
     def render(self, context: template.Context) -> SafeString:
         if context.get("request") is None:
@@ -84,9 +89,19 @@ def _parse_fragment[N: CatalogFragmentNode](
             f'Usage: {{% {tag} "name" vary_on ... %}}…{{% end{tag} %}}'
             + (" (at least one vary_on)" if least > 2 else "")
         )
+    slots: list[str] = []
+    if "slots" in bits[2:]:
+        at = bits.index("slots", 2)
+        bits, slots = bits[:at], bits[at + 1 :]
+        if node is not AnswerFragmentNode or not slots or len(bits) < least:
+            raise template.TemplateSyntaxError(
+                f'Usage: {{% answer_fragment "name" vary_on ... slots name ... %}} ({tag})'
+            )
     nodelist = parser.parse((f"end{tag}",))
     parser.delete_first_token()
-    return node(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
+    made = node(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
+    made.slots = tuple(slots)
+    return made
 
 
 @dataclass(frozen=True)
@@ -122,7 +137,8 @@ class AnswerFragmentNode(CatalogFragmentNode):
             known = dict(before.linked) if before is not None else {}
             printed = set(before.printed) if before is not None else set()
             sections = before.sections if before is not None else 0
-            html = mark_safe(self.nodelist.render(context))  # noqa: S308
+            with context.push({name: _marker(i) for i, name in enumerate(self.slots)}):
+                html = mark_safe(self.nodelist.render(context))  # noqa: S308
             after = linked_so_far(request)
             if after is None:
                 return _Kept(html, False, (), (), 0)
@@ -137,7 +153,31 @@ class AnswerFragmentNode(CatalogFragmentNode):
         kept = facts.cached("answer-fragment", parts, build)
         if not built:
             _replay(request, kept)
-        return kept.html
+        if not self.slots:
+            return kept.html
+        values = []
+        for name in self.slots:
+            value = context.get(name, "")
+            if not isinstance(value, str):
+                raise TypeError(f"answer_fragment slot {name!r} must be text, not {value!r}")
+            values.append(str(conditional_escape(value)))
+        # One pass: a value is never searched for markers itself.
+        html = _MARKER.sub(lambda found: _slot_value(values, found), kept.html)
+        return mark_safe(html)  # noqa: S308 - slot values escaped as {{ }} escapes them
+
+
+_MARKER = re.compile("\ue000([0-9]+)\ue001")
+
+
+def _slot_value(values: list[str], found: re.Match[str]) -> str:
+    slot = int(found.group(1))
+    return values[slot] if slot < len(values) else found.group(0)
+
+
+def _marker(slot: int) -> str:
+    # Private-use characters: nothing escapes or changes them, and no answer holds them
+    # (the query string is percent-encoded).
+    return f"\ue000{slot}\ue001"
 
 
 def _replay(request: HttpRequest, kept: _Kept) -> None:
@@ -188,11 +228,6 @@ def get_item(mapping: object, key: str) -> object:
     """``mapping[key]`` in a template, or None."""
     getter = getattr(mapping, "get", None)
     return getter(key) if getter else None
-
-
-@register.filter
-def without_counselor(query: str) -> str:
-    return "&".join(part for part in query.split("&") if part and part != "counselor=1")
 
 
 @register.filter
