@@ -104,6 +104,7 @@ class CardWriter:
         self._integration: dict[tuple[str, bool, bool], str] = {}
         self._joins: dict[tuple[Any, ...], str] = {}
         self._citations: dict[str, str] = {}
+        self._texts: dict[int, tuple[object, str]] = {}
 
     # --- parts shared by many cards ----------------------------------------------------
 
@@ -230,7 +231,7 @@ class CardWriter:
             parts.append(f'<p class="integration">{integration}</p>')
         parts.append("\n  ")
         if decision.premium_text:
-            parts.append(f'<p class="premium">{esc(decision.premium_text)}</p>')
+            parts.append(f'<p class="premium">{self.text(decision.premium_text)}</p>')
         parts.append("\n  ")
         if rating and rating.overall:
             stars = self.formats["stars"] % {
@@ -271,11 +272,26 @@ class CardWriter:
         )
         return "".join(parts)
 
-    @staticmethod
-    def _reason(finding: Any) -> str:
-        text = f'\n    <li class="reason reason-{esc(finding.outcome)}">{esc(finding.message)}'
+    def _reason(self, finding: Any) -> str:
+        text = (
+            f'\n    <li class="reason reason-{esc(finding.outcome)}">{self.text(finding.message)}'
+        )
         if finding.next_step:
-            text += f' <span class="next-step">{esc(finding.next_step)}</span>'
+            text += f' <span class="next-step">{self.text(finding.next_step)}</span>'
+        return text
+
+    def text(self, message: Any) -> str:
+        """``esc(message)``, once per message object in this render: the engine's words are
+        shared objects (module constants, cached premium lines), and turning a lazy one
+        into text asks for the active translation every time."""
+        if isinstance(message, str):
+            return esc(message)
+        found = self._texts.get(id(message))
+        # The message is kept with its text, so its id cannot be reused meanwhile.
+        if found is not None and found[0] is message:
+            return found[1]
+        text = esc(message)
+        self._texts[id(message)] = (message, text)
         return text
 
 
