@@ -30,6 +30,7 @@ from typing import Any, cast
 
 from django.core.cache import caches
 from django.db import connection
+from django.urls import get_script_prefix
 from django.utils import timezone
 
 from plans import catalog_version
@@ -56,6 +57,7 @@ def request_started(**kwargs: Any) -> None:
     _request.version = None
     _request.seen = {}
     _request.stamp = None
+    _request.script_prefix = None
 
 
 def request_finished(**kwargs: Any) -> None:
@@ -63,6 +65,7 @@ def request_finished(**kwargs: Any) -> None:
     _request.version = None
     _request.seen = None
     _request.stamp = None
+    _request.script_prefix = None
 
 
 def use_version(version: int) -> None:
@@ -104,6 +107,16 @@ def _stamp() -> tuple[int, str]:
     if getattr(_request, "in_request", False):
         _request.stamp = stamp
     return stamp
+
+
+def script_prefix() -> str:
+    """``get_script_prefix()``, asked once per request: every kept part's key has it."""
+    prefix: str | None = getattr(_request, "script_prefix", None)
+    if prefix is None:
+        prefix = get_script_prefix()
+        if getattr(_request, "in_request", False):
+            _request.script_prefix = prefix
+    return prefix
 
 
 def _build_id() -> str:

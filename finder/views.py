@@ -312,6 +312,8 @@ def _gets_extra_help(context: ResultsContext) -> bool:
 def neutral_order(rows: list[PlanRow], seed_text: str, sort: str) -> list[PlanRow]:
     """A stable shuffle seeded by the results URL, never the sponsor's name; or the
     person's chosen order (stars, then cost), with the shuffle breaking ties."""
+    if not rows:
+        return []
     seed = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "big")
     shuffled = sorted(rows, key=lambda r: r.plan.pk)
     random.Random(seed).shuffle(shuffled)

@@ -62,7 +62,7 @@ class CatalogFragmentNode(template.Node):
             self.name,
             get_language() or "",
             # {% url %} inside: the prefix a deployment under a sub-path adds to links.
-            get_script_prefix(),
+            facts.script_prefix(),
             *state,
             *(str(value.resolve(context)) for value in self.vary_on),
         )
