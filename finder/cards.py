@@ -180,9 +180,9 @@ class CardWriter:
                     "opens": _day(window.opens),
                     "day": _day(window.effective),
                 }
-        condition = ""
-        if window.condition:
-            condition = f'<br><span class="condition">{esc(window.condition)}</span>'
+        condition = esc(window.condition) if window.condition is not None else ""
+        if condition:
+            condition = f'<br><span class="condition">{condition}</span>'
         return (
             f'\n  <p class="when"><strong>{self.words["when"]}</strong> {text}\n'
             f"    {condition}</p>\n  "
@@ -230,8 +230,10 @@ class CardWriter:
                 integration = glossary.link_phrases(integration)
             parts.append(f'<p class="integration">{integration}</p>')
         parts.append("\n  ")
-        if decision.premium_text:
-            parts.append(f'<p class="premium">{self.text(decision.premium_text)}</p>')
+        # Never "if message:" on a lazy message: its truth is its translated length.
+        premium = self.text(decision.premium_text) if decision.premium_text is not None else ""
+        if premium:
+            parts.append(f'<p class="premium">{premium}</p>')
         parts.append("\n  ")
         if rating and rating.overall:
             stars = self.formats["stars"] % {
@@ -276,8 +278,9 @@ class CardWriter:
         text = (
             f'\n    <li class="reason reason-{esc(finding.outcome)}">{self.text(finding.message)}'
         )
-        if finding.next_step:
-            text += f' <span class="next-step">{self.text(finding.next_step)}</span>'
+        next_step = self.text(finding.next_step) if finding.next_step is not None else ""
+        if next_step:
+            text += f' <span class="next-step">{next_step}</span>'
         return text
 
     def text(self, message: Any) -> str:
