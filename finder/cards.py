@@ -12,7 +12,7 @@ The words stay in the Spanish catalog: each message below is marked for makemess
 (``gettext_noop``) and translated when a page is rendered.
 
 The glossary links the first use of a term on the page, in reading order, so a card is
-written where the template places it (``{% plan_card row %}``), never ahead of the page.
+written where the template places it (``{% plan_cards rows %}``), never ahead of the page.
 """
 
 from __future__ import annotations

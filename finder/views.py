@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -549,9 +550,22 @@ def _answer_summary(answers: Mapping[str, str], ctx: ResultsContext) -> list[tup
                 _("Fee-for-service Medicaid (no plan)") if value == "none" else _("I'm not sure")
             )
         else:
-            label = next((str(c.label) for c in question.choices if c.value == value), value)
-        rows.append((question.name, str(question.title), label))
+            label = _choice_label(get_language() or "", question.name, value)
+        rows.append((question.name, _question_title(get_language() or "", question.name), label))
     return rows
+
+
+# The words of a question and its choices in one language: the catalogs are loaded once per
+# process, so each is translated once, not on every results page.
+@lru_cache(maxsize=512)
+def _choice_label(language: str, name: str, value: str) -> str:
+    question = BY_NAME[name]
+    return next((str(c.label) for c in question.choices if c.value == value), value)
+
+
+@lru_cache(maxsize=64)
+def _question_title(language: str, name: str) -> str:
+    return str(BY_NAME[name].title)
 
 
 # --- Plans, compare, counselor -----------------------------------------------------

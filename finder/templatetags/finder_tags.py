@@ -266,11 +266,18 @@ def answer_rows(summary: list[tuple[str, Any, Any]], change_links: dict[str, str
 
 
 @register.simple_tag(takes_context=True)
-def plan_card(context: template.Context, row: Any) -> SafeString:
-    """A results card (finder/cards.py): ``{% plan_card row %}`` with ``query`` and
-    ``counselor`` from the page."""
+def plan_cards(context: template.Context, rows: list[Any]) -> SafeString:
+    """A kind group's list items, each a card (finder/cards.py), with ``query`` and
+    ``counselor`` from the page: ``{% plan_cards kind_group.rows %}``."""
     writer = writer_for(context)
-    return mark_safe(writer.card(row.decision, row.plan, row.rating))  # noqa: S308 - escaped in cards.py
+    return mark_safe(  # noqa: S308 - escaped in cards.py
+        "\n        "
+        + "".join(
+            f"\n        <li>{writer.card(row.decision, row.plan, row.rating)}</li>\n        "
+            for row in rows
+        )
+        + "\n      "
+    )
 
 
 @register.simple_tag(takes_context=True)
