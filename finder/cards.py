@@ -9,7 +9,8 @@ one "when you can join" line per distinct window. What still varies per card (na
 premiums, reasons) is escaped here as the template did (``conditional_escape``).
 
 The words stay in the Spanish catalog: each message below is marked for makemessages
-(``gettext_noop``) and translated when a page is rendered.
+with ``gettext_noop`` itself (an alias such as ``N_`` is not among the names makemessages
+looks for) and translated when a page is rendered.
 
 The glossary links the first use of a term on the page, in reading order, so a card is
 written where the template places it (``{% plan_cards rows %}``), never ahead of the page.
@@ -34,34 +35,36 @@ from finder.eligibility import CITATIONS, Decision, EnrollmentWindow, Joining
 from finder.glossary import page_glossary
 from plans.models import ContractRating, Plan
 
-N_ = gettext_noop
-
 # Plain words (escaped after translation, like {% translate %}).
 WORDS = {
-    "fide": N_("Fully integrated (FIDE): one plan gives your Medicare and Medicaid care"),
-    "hide": N_("Highly integrated (HIDE): the company also gives some of your Medicaid care"),
-    "co": N_("Coordination-only: the plan helps connect your Medicare and Medicaid care"),
-    "aip_card": N_("one member card and one appeals process with its Medicaid plan (AIP)"),
-    "aip": N_("one appeals process with its Medicaid plan (AIP)"),
-    "when": N_("When you can join:"),
-    "call_pace": N_("Call the PACE organization:"),
-    "call_plan": N_("Call the plan:"),
-    "tty": N_("TTY"),
-    "unverified": N_("not yet checked against the regulation text"),
+    "fide": gettext_noop("Fully integrated (FIDE): one plan gives your Medicare and Medicaid care"),
+    "hide": gettext_noop(
+        "Highly integrated (HIDE): the company also gives some of your Medicaid care"
+    ),
+    "co": gettext_noop("Coordination-only: the plan helps connect your Medicare and Medicaid care"),
+    "aip_card": gettext_noop(
+        "one member card and one appeals process with its Medicaid plan (AIP)"
+    ),
+    "aip": gettext_noop("one appeals process with its Medicaid plan (AIP)"),
+    "when": gettext_noop("When you can join:"),
+    "call_pace": gettext_noop("Call the PACE organization:"),
+    "call_plan": gettext_noop("Call the plan:"),
+    "tty": gettext_noop("TTY"),
+    "unverified": gettext_noop("not yet checked against the regulation text"),
 }
 # Messages with values (not escaped after translation, like {% blocktranslate %}: only
 # the values are).
 FORMATS = {
-    "plan_year": N_("Plan year %(year)s"),
-    "stars": N_(
+    "plan_year": gettext_noop("Plan year %(year)s"),
+    "stars": gettext_noop(
         "Overall star rating: %(stars)s out of 5 (%(year)s ratings, for the company's "
         "whole contract)."
     ),
-    "ended": N_("You can no longer join this plan: it ends %(day)s."),
-    "starts": N_("if you join now, coverage starts %(day)s."),
-    "opens": N_("opens %(opens)s; coverage starts %(day)s."),
-    "pick": N_("Pick %(name)s (to compare or print)"),
-    "compare": N_("Compare %(name)s"),
+    "ended": gettext_noop("You can no longer join this plan: it ends %(day)s."),
+    "starts": gettext_noop("if you join now, coverage starts %(day)s."),
+    "opens": gettext_noop("opens %(opens)s; coverage starts %(day)s."),
+    "pick": gettext_noop("Pick %(name)s (to compare or print)"),
+    "compare": gettext_noop("Compare %(name)s"),
 }
 # The plan page's URL for one plan year, with this in place of the plan's ID.
 _ID_SLOT = "PLANID"
