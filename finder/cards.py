@@ -66,6 +66,47 @@ FORMATS = {
     "pick": gettext_noop("Pick %(name)s (to compare or print)"),
     "compare": gettext_noop("Compare %(name)s"),
 }
+# The results page's groups: their headings and what every plan of a kind shares.
+GROUP_WORDS = {
+    "eligible": gettext_noop("You can likely join — the plan will confirm"),
+    "may_qualify": gettext_noop("You may qualify — check first"),
+    "ending": gettext_noop("Plans that are ending — you can no longer join them"),
+    "not_eligible": gettext_noop("Not for you, because…"),
+    "eligible_intro": gettext_noop(
+        "From your answers, you meet these plans' rules. Each plan checks your Medicare and "
+        "Medicaid when you apply."
+    ),
+    "may_qualify_intro": gettext_noop(
+        "You may be able to join. Each plan says what to check first, and who can help."
+    ),
+    "ending_intro": gettext_noop(
+        "These plans end on December 31. Any plan you join now starts on January 1 of next "
+        "year, so choose among next year's plans. If you are a member of one of these plans, "
+        "its page says what happens to your coverage on January 1."
+    ),
+    "not_eligible_intro": gettext_noop(
+        "These plans serve your county, but you cannot join them now. Each one says why."
+    ),
+    "pace": gettext_noop("PACE"),
+    "dsnp": gettext_noop("Plans for people with Medicare and Medicaid (D-SNPs)"),
+    "pace_intro": gettext_noop(
+        "PACE gives all your Medicare and Medicaid care through one team, mostly at a PACE "
+        "center, so you can keep living at home."
+    ),
+    "dsnp_intro": gettext_noop(
+        "D-SNPs are Medicare Advantage plans only for people who have both Medicare and "
+        "Medicaid. Some also give your Medicaid care, so you have one plan for both."
+    ),
+    "how_to_join": gettext_noop("How to join:"),
+    "pace_join": gettext_noop(
+        "Call the PACE organization. They set up the state's check of your care needs and a "
+        "home visit."
+    ),
+    "dsnp_join": gettext_noop(
+        "Call the plan, call 1-800-MEDICARE (1-800-633-4227), or use Medicare Plan Finder."
+    ),
+    "no_plans": gettext_noop("No plans here."),
+}
 # The plan page's URL for one plan year, with this in place of the plan's ID.
 _ID_SLOT = "PLANID"
 # IDs made of these reverse() leaves as they are, so the prefix and the ID can be joined.
@@ -89,7 +130,12 @@ def _day(value: date) -> str:
 def _translated_words(language: str) -> tuple[dict[str, str], dict[str, str]]:
     # The catalogs are loaded once per process: a language's words never change in it.
     return (
-        {key: esc(gettext(message)) for key, message in WORDS.items()},
+        {
+            **{key: esc(gettext(message)) for key, message in WORDS.items()},
+            # Literals of the template these replace: {% translate "…" %} printed them
+            # as they are (a template's own text is not escaped).
+            **{key: gettext(message) for key, message in GROUP_WORDS.items()},
+        },
         {key: gettext(message) for key, message in FORMATS.items()},
     )
 
@@ -206,6 +252,66 @@ class CardWriter:
                 text += "\n"
             self._citations[cid] = text
         return text
+
+    # --- the groups of the results page ------------------------------------------------
+
+    def groups(self, groups: Any) -> str:
+        """The status groups, each with its kinds and their cards, laid out byte for byte
+        as the template loop that wrote them before (tests/golden/)."""
+        words = self.words
+        out: list[str] = []
+        for group in groups:
+            status = group.status
+            if status == "ending" and not group.count:
+                continue
+            known = status if status in ("eligible", "may_qualify", "ending") else "not_eligible"
+            # "{% if %}…{% elif %}…{% else %}…{% endif %}" kept the line break after every
+            # branch but the last.
+            tail = "" if known == "not_eligible" else "\n      "
+            s = esc(status)
+            out.append(
+                f'\n  <section class="status-group status-{s}" aria-labelledby="group-{s}">\n'
+                f'    <h2 id="group-{s}">\n      {words[known]}{tail}\n'
+                f'      <span class="count">({esc(_number(group.count))})</span>\n    </h2>\n'
+                f'    <p class="group-intro">\n      {words[known + "_intro"]}{tail}\n'
+                "    </p>\n    "
+            )
+            if not group.kinds:
+                out.append(f'\n    <p class="empty">{words["no_plans"]}</p>\n    ')
+            for kind_group in group.kinds:
+                kind = "pace" if kind_group.kind == "pace" else "dsnp"
+                out.append(
+                    f'\n    <div class="kind-group">\n      <h3>{words[kind]}</h3>\n'
+                    f'      <ul class="plan-list">{self.cards(kind_group.rows)}</ul>\n      \n'
+                    f"      {self.kind_about(kind, status)}\n    </div>\n    "
+                )
+            out.append("\n  </section>\n  ")
+        return "".join(out)
+
+    def cards(self, rows: Any) -> str:
+        return (
+            "\n        "
+            + "".join(
+                f"\n        <li>{self.card(row.decision, row.plan, row.rating)}</li>\n        "
+                for row in rows
+            )
+            + "\n      "
+        )
+
+    def kind_about(self, kind: str, status: str) -> str:
+        words = self.words
+        intro = words[kind + "_intro"]
+        # As {% glossary_links %} did: the first use of a term on the page is linked.
+        glossary = page_glossary(self.request)
+        if glossary is not None:
+            intro = glossary.link_phrases(intro)
+        text = f'<div class="kind-about">\n      <p class="kind-intro">{intro}</p>\n      '
+        if status in ("eligible", "may_qualify"):
+            text += (
+                f'\n      <p class="how-to-join"><strong>{words["how_to_join"]}</strong>\n'
+                f"        {words[kind + '_join']}</p>\n      "
+            )
+        return text + "\n      </div>"
 
     # --- one card ------------------------------------------------------------------------
 

@@ -266,18 +266,10 @@ def answer_rows(summary: list[tuple[str, Any, Any]], change_links: dict[str, str
 
 
 @register.simple_tag(takes_context=True)
-def plan_cards(context: template.Context, rows: list[Any]) -> SafeString:
-    """A kind group's list items, each a card (finder/cards.py), with ``query`` and
-    ``counselor`` from the page: ``{% plan_cards kind_group.rows %}``."""
-    writer = writer_for(context)
-    return mark_safe(  # noqa: S308 - escaped in cards.py
-        "\n        "
-        + "".join(
-            f"\n        <li>{writer.card(row.decision, row.plan, row.rating)}</li>\n        "
-            for row in rows
-        )
-        + "\n      "
-    )
+def result_groups(context: template.Context, groups: list[Any]) -> SafeString:
+    """The results page's status groups with their cards (finder/cards.py), with ``query``
+    and ``counselor`` from the page: ``{% result_groups groups %}``."""
+    return mark_safe(writer_for(context).groups(groups))  # noqa: S308 - escaped in cards.py
 
 
 @register.simple_tag(takes_context=True)
