@@ -18,7 +18,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
@@ -89,17 +89,28 @@ def start(request: HttpRequest) -> HttpResponse:
 # --- The wizard -----------------------------------------------------------------
 
 
+def page_path(name: str, *args: str) -> str:
+    """``reverse(name, args=args)`` for the wizard's few pages: the answer depends only on
+    the language (the URL's prefix), the script prefix and the URL configuration."""
+    return _reversed(name, args, get_language() or "", facts.script_prefix(), get_urlconf() or "")
+
+
+@lru_cache(maxsize=256)
+def _reversed(name: str, args: tuple[str, ...], language: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, args=args or None)
+
+
 def step_url(step: str, answers: Mapping[str, str], *, back_to_results: bool = False) -> str:
     query = query_string(answers)
     if back_to_results:
         query = f"{query}&return=results" if query else "return=results"
-    url = reverse("step", args=[step])
+    url = page_path("step", step)
     return f"{url}?{query}" if query else url
 
 
 def results_url(answers: Mapping[str, str]) -> str:
     query = query_string(answers)
-    return f"{reverse('results')}?{query}"
+    return f"{page_path('results')}?{query}"
 
 
 # The questions whose text or choices depend on the place (the county list, the ZIP's
@@ -119,7 +130,7 @@ def _render_step(
 ) -> HttpResponse:
     steps = state.steps(answers)
     number = steps.index(step) + 1 if step in steps else 1
-    previous = previous_step(step, answers, state)
+    previous = previous_step(step, answers, state, steps=steps)
     context = {
         "question": BY_NAME[step],
         "step": step,
@@ -134,13 +145,16 @@ def _render_step(
         "value": answers.get(step, ""),
         "errors": errors,
         "error": next(iter(errors.values()), None) if errors else None,
-        "back_url": step_url(previous, answers) if previous else reverse("start"),
+        "back_url": step_url(previous, answers) if previous else page_path("start"),
         "return_to_results": return_to_results,
         "state": state,
         "counselor": answers.get("counselor") == "1",
+        # Only the county question names the ZIP's counties.
         "zip_county_names": get_text_list(
             [c.name for c in state.place.zip_counties] if state.place else [], _("or")
-        ),
+        )
+        if step == "county"
+        else "",
         "selected_county": answers.get("county")
         or (state.place.county.fips if state.place else ""),
     }
@@ -434,7 +448,7 @@ def results(request: HtmxHttpRequest) -> HttpResponse:
         "query": seed,
         # Reversed once: the page links to itself from the year filter, the sort form and
         # the view switch.
-        "results_path": (results_path := reverse("results")),
+        "results_path": (results_path := page_path("results")),
         # The link between the standard and the counselor view (kept in a slot of the
         # page's last section).
         "view_switch_url": (

@@ -215,7 +215,16 @@ def next_step(step: str, answers: Mapping[str, str], state: WizardState) -> str 
     return next((s for s in later if s in steps), None)
 
 
-def previous_step(step: str, answers: Mapping[str, str], state: WizardState) -> str | None:
-    steps = state.steps(answers)
+def previous_step(
+    step: str,
+    answers: Mapping[str, str],
+    state: WizardState,
+    *,
+    steps: list[str] | None = None,
+) -> str | None:
+    """The step before ``step`` that applies; ``steps``: ``state.steps(answers)`` when the
+    caller has it already."""
+    if steps is None:
+        steps = state.steps(answers)
     earlier = STEPS[: STEPS.index(step)]
     return next((s for s in reversed(earlier) if s in steps), None)
