@@ -250,3 +250,15 @@ def test_a_slot_is_put_in_on_every_use_escaped_as_a_variable_would_be(
     assert render("c=3", "<b>y</b>") == '<a href="/x?c=3">w 0</a><b>y</b>'
     # A value holding something like a marker is put in as it is, never searched.
     assert render("\ue0001\ue001", "z") == '<a href="/x?\ue0001\ue001">w 0</a>z'
+
+
+@pytest.mark.parametrize("tag", ["catalog_fragment", "answer_fragment"])
+def test_a_kept_part_cannot_hold_a_block(tag: str) -> None:
+    # The layout's blocks are not looked for inside kept parts (finder_tags.py).
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="cannot hold"):
+        Template(
+            "{% load finder_tags %}{% " + tag + ' "x" y %}{% block content %}{% endblock %}'
+            "{% end" + tag + " %}"
+        )

@@ -21,6 +21,7 @@ from django import template
 from django.conf import settings
 from django.http import HttpRequest
 from django.template.base import FilterExpression, Parser, Token
+from django.template.loader_tags import BlockNode, ExtendsNode
 from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -35,6 +36,10 @@ register = template.Library()
 
 
 class CatalogFragmentNode(template.Node):
+    # A kept part holds no {% block %} (refused when parsed): a template extending the
+    # page's layout need not look for blocks inside it, on every render.
+    child_nodelists = ()
+
     def __init__(
         self, name: str, vary_on: list[FilterExpression], nodelist: template.NodeList
     ) -> None:
@@ -99,6 +104,10 @@ def _parse_fragment[N: CatalogFragmentNode](
             )
     nodelist = parser.parse((f"end{tag}",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type((BlockNode, ExtendsNode)):
+        raise template.TemplateSyntaxError(
+            f"{{% {tag} %}} cannot hold {{% block %}} or {{% extends %}}"
+        )
     made = node(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
     made.slots = tuple(slots)
     return made
