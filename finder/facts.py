@@ -26,6 +26,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, cast
 
 from django.core.cache import caches
@@ -61,6 +62,7 @@ def request_started(**kwargs: Any) -> None:
     _request.seen = {}
     _request.stamp = None
     _request.script_prefix = None
+    _request.today = None
 
 
 def request_finished(**kwargs: Any) -> None:
@@ -70,6 +72,7 @@ def request_finished(**kwargs: Any) -> None:
     _request.seen = None
     _request.stamp = None
     _request.script_prefix = None
+    _request.today = None
 
 
 def use_version(version: int) -> None:
@@ -107,10 +110,21 @@ def _stamp() -> tuple[int, str]:
     stamp: tuple[int, str] | None = getattr(_request, "stamp", None)
     if stamp is not None and stamp[0] == getattr(_request, "version", None):
         return stamp
-    stamp = (_version(), timezone.localdate().isoformat())
+    stamp = (_version(), today().isoformat())
     if getattr(_request, "in_request", False):
         _request.stamp = stamp
     return stamp
+
+
+def today() -> date:
+    """``timezone.localdate()``, worked out once per request: the page cache's key, the
+    facts' keys and the views all ask for it."""
+    day: date | None = getattr(_request, "today", None)
+    if day is None:
+        day = timezone.localdate()
+        if getattr(_request, "in_request", False):
+            _request.today = day
+    return day
 
 
 def script_prefix() -> str:

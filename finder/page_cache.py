@@ -31,7 +31,6 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponseBase, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.cache import has_vary_header, patch_vary_headers
 from django.utils.translation import get_language
 
@@ -103,7 +102,7 @@ def page_key(request: HttpRequest, version: int, language: str | None = None) ->
         language,
         "partial" if htmx else "page",
         str(version),
-        timezone.localdate().isoformat(),
+        facts.today().isoformat(),
     )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     # A request carrying the admin's session cookie is never served a shared copy, nor

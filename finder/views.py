@@ -19,7 +19,6 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import get_urlconf, reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import get_language
@@ -78,7 +77,7 @@ def hidden_inputs(fields: Iterable[tuple[str, str]], *, after: str = "") -> Safe
 
 
 def _today() -> date:
-    return timezone.localdate()
+    return facts.today()
 
 
 @require_safe

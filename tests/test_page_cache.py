@@ -17,6 +17,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from finder import page_cache
@@ -90,7 +91,7 @@ def test_the_etag_changes_with_the_day(client: Client, committed: None) -> None:
     etag = client.get(PLAN_PAGE)["ETag"]
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(page_cache.timezone, "localdate", lambda: tomorrow)
+        patch.setattr(timezone, "localdate", lambda: tomorrow)
         assert client.get(PLAN_PAGE)["ETag"] != etag
 
 
