@@ -41,6 +41,7 @@ from finder.eligibility import (
     parse_answers,
     when_to_join,
 )
+from finder.location import Place
 from finder.quality import plan_quality
 from finder.questions import BY_NAME, QUESTIONS
 from finder.repeated import REPEATED, repeated, repeated_message
@@ -117,6 +118,24 @@ def results_url(answers: Mapping[str, str]) -> str:
 PLACE_STEPS = frozenset({"county", "medicaid", "medicaid_plan", "current_plan"})
 
 
+def _place_key(step: str, place: Place, selected_county: str, answers: Mapping[str, str]) -> str:
+    """What a place-dependent question shows of the place, as a key of its kept part."""
+    if step == "medicaid":
+        return f"state:{place.county.state_id}"  # the state's card terms
+    if step == "county":
+        # The ZIP, the counties it reaches, the one chosen, and the state's county list.
+        return "\x1f".join(
+            (
+                place.zip_code or "",
+                ",".join(c.fips for c in place.zip_counties),
+                selected_county,
+                str(place.county.state_id),
+            )
+        )
+    # The county's Medicaid plans, or its plans of the year in view on the answers' date.
+    return f"county:{place.county.fips}\x1f{answers.get('date', '')}"
+
+
 def _render_step(
     request: HtmxHttpRequest,
     step: str,
@@ -158,18 +177,10 @@ def _render_step(
         or (state.place.county.fips if state.place else ""),
     }
     # The question's own part of the page is kept per step, answer, error and what it
-    # shows of the place (answer_fragment in step.html): these steps show the place.
+    # shows of the place (answer_fragment in step.html): as little as that step shows, so
+    # that people in other ZIP codes share it.
     if step in PLACE_STEPS and state.place is not None:
-        context["place_key"] = "\x1f".join(
-            (
-                state.place.zip_code or "",
-                state.place.county.fips,
-                ",".join(c.fips for c in state.place.zip_counties),
-                context["selected_county"],
-                # "Your plan now" lists the plans of the years in view on that date.
-                answers.get("date", ""),
-            )
-        )
+        context["place_key"] = _place_key(step, state.place, context["selected_county"], answers)
     if step == "medicaid" and state.place is not None:
         state_id = state.place.county.state_id
         context["card_terms"] = facts.cached(

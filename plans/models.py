@@ -343,6 +343,16 @@ class ZipCountyQuerySet(models.QuerySet):
             .order_by("-is_primary", "county__name")
         )
 
+    def for_zip_area(self, prefix: str) -> Self:
+        """Every ZIP of a 3-digit area (a ZIP's first three digits) with its counties, in
+        ZIP order and, for each ZIP, as ``for_zip``: main county first. A range, not a
+        LIKE, so the zip_code index serves it under any collation."""
+        return (
+            self.filter(zip_code__gte=f"{prefix}00", zip_code__lte=f"{prefix}99")
+            .select_related("county__state")
+            .order_by("zip_code", "-is_primary", "county__name")
+        )
+
 
 class ZipCounty(models.Model):
     """A ZIP code and a county it reaches. A ZIP can reach several counties."""

@@ -396,7 +396,19 @@ def main() -> None:
     parser.add_argument("--events", type=Path, help="stop/back times written by bench-fault")
     parser.add_argument("--ready", type=Path, help="touched when the timed run starts")
     parser.add_argument("--distinct", type=Path, help="places file: every URL a new one")
+    parser.add_argument(
+        "--print-paths",
+        choices=("question", "results"),
+        help="with --distinct: print that page's distinct paths (rate × duration) and stop",
+    )
     options = parser.parse_args()
+    if options.print_paths:
+        if not options.distinct:
+            parser.error("--print-paths needs --distinct")
+        for step in distinct_steps(options.distinct, int(options.rate * options.duration)):
+            if step.kind == options.print_paths:
+                print(step.path)
+        return
     target = Target(options.base_url)
     if options.distinct:
         steps = distinct_steps(options.distinct, int(options.rate * options.duration))

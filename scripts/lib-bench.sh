@@ -107,6 +107,17 @@ gunicorn_stop() {
   fi
 }
 
+demo_places() {
+  # The ZIPs and their counties in the demo catalog's states (at most 2,000 lines
+  # "ZIP COUNTY"), for the distinct-URL generator (scripts/journey_load.py --distinct).
+  "$PY" manage.py shell -v0 -c '
+from plans.models import ZipCounty
+rows = ZipCounty.objects.filter(county__state__code__in=["FL", "CA", "PR"])
+for zip_code, fips in rows.order_by("zip_code", "county_id").values_list("zip_code", "county_id")[:2000]:
+    print(zip_code, fips)
+'
+}
+
 # The pages measured, in the demo catalog (Miami-Dade, Florida); answers as in docs/answers.md.
 DEMO_PLACE="zip=33125&county=12086"
 DEMO_ANSWERS="$DEMO_PLACE&medicare=ab&coverage=original&medicaid=full&medicaid_plan=none&medicaid_change=no&age=65plus&care_needs=no&nursing_home=no"

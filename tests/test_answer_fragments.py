@@ -40,6 +40,10 @@ EARLIER = {
 PLACES = (
     {"zip": "33125", "county": "12086"},
     {"zip": "90012", "county": "06037"},
+    # The same county from another ZIP, and another county of the same state: parts kept
+    # per state or per county are shared with them, parts kept per ZIP are not.
+    {"zip": "90033", "county": "06037"},
+    {"zip": "92801", "county": "06059"},
     {"zip": "00901", "county": "72127"},
     {"zip": "33125"},
     {},

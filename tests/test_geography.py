@@ -222,3 +222,25 @@ def test_only_states_loads_just_those_rows() -> None:
 def test_only_states_refuses_unknown_codes() -> None:
     with pytest.raises(CommandError, match="XX"):
         load("--only-states", "FL,XX")
+
+
+def test_a_zip_area_read_gives_each_zip_what_its_own_read_gives() -> None:
+    """finder/location.py reads the ZIPs of a 3-digit area at once: for every ZIP of these
+    areas (two-county and two-state ZIPs among them, an area's first and last ZIP), the
+    counties and their order are those of the ZIP's own query."""
+    from finder import facts
+    from finder.location import counties_for_zip
+
+    prefixes = ["006", "009", "100", "206", "223", "331", "422", "700", "701", "995", "999"]
+    zips = list(
+        ZipCounty.objects.filter(zip_code__regex=rf"^({'|'.join(prefixes)})")
+        .values_list("zip_code", flat=True)
+        .distinct()
+    )
+    assert len(zips) > 300
+    assert {"42223", "99503", "70112", "00601"} <= set(zips)
+    with facts.trust_transaction():
+        for zip_code in zips:
+            own = tuple(row.county for row in ZipCounty.objects.for_zip(zip_code))
+            assert counties_for_zip(zip_code) == own, zip_code
+    assert counties_for_zip("00000") == ()
