@@ -13,7 +13,7 @@ with ``gettext_noop`` itself (an alias such as ``N_`` is not among the names mak
 looks for) and translated when a page is rendered.
 
 The glossary links the first use of a term on the page, in reading order, so a card is
-written where the template places it (``{% plan_cards rows %}``), never ahead of the page.
+written where the template places it (``{% result_groups groups %}``), never ahead of the page.
 """
 
 from __future__ import annotations
