@@ -60,7 +60,6 @@ def request_started(**kwargs: Any) -> None:
     _request.connection = connections[DEFAULT_DB_ALIAS]
     _request.version = None
     _request.seen = {}
-    _request.stamp = None
     _request.script_prefix = None
     _request.today = None
 
@@ -70,7 +69,6 @@ def request_finished(**kwargs: Any) -> None:
     _request.connection = None
     _request.version = None
     _request.seen = None
-    _request.stamp = None
     _request.script_prefix = None
     _request.today = None
 
@@ -94,47 +92,31 @@ def trust_transaction() -> Iterator[None]:
         _request.trusted = previous
 
 
-def _version() -> int:
-    version: int | None = getattr(_request, "version", None)
-    if version is None:
-        version = catalog_version.current()
-        # Within a request only: a task worker or a command must see every change.
+def _per_request[T](name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per request, kept under ``name`` until the request ends; asked
+    afresh every time outside a request (a task worker or a command must see every
+    change)."""
+    found: T | None = getattr(_request, name, None)
+    if found is None:
+        found = compute()
         if getattr(_request, "in_request", False):
-            _request.version = version
-    return version
+            setattr(_request, name, found)
+    return found
 
 
-def _stamp() -> tuple[int, str]:
-    """The version and the day every value of this request is kept under (a page asks
-    for a dozen values: the day is worked out once)."""
-    stamp: tuple[int, str] | None = getattr(_request, "stamp", None)
-    if stamp is not None and stamp[0] == getattr(_request, "version", None):
-        return stamp
-    stamp = (_version(), today().isoformat())
-    if getattr(_request, "in_request", False):
-        _request.stamp = stamp
-    return stamp
+def _version() -> int:
+    return _per_request("version", catalog_version.current)
 
 
 def today() -> date:
-    """``timezone.localdate()``, worked out once per request: the page cache's key, the
-    facts' keys and the views all ask for it."""
-    day: date | None = getattr(_request, "today", None)
-    if day is None:
-        day = timezone.localdate()
-        if getattr(_request, "in_request", False):
-            _request.today = day
-    return day
+    """``timezone.localdate()`` of this request: the page cache's key, the facts' keys
+    and the views all ask for it."""
+    return _per_request("today", timezone.localdate)
 
 
 def script_prefix() -> str:
-    """``get_script_prefix()``, asked once per request: every kept part's key has it."""
-    prefix: str | None = getattr(_request, "script_prefix", None)
-    if prefix is None:
-        prefix = get_script_prefix()
-        if getattr(_request, "in_request", False):
-            _request.script_prefix = prefix
-    return prefix
+    """``get_script_prefix()`` of this request: every kept part's key has it."""
+    return _per_request("script_prefix", get_script_prefix)
 
 
 def _build_id() -> str:
@@ -190,7 +172,7 @@ def cached[T](name: str, parts: tuple[object, ...], build: Callable[[], T]) -> T
 def _cached[T](
     name: str, parts: tuple[object, ...], build: Callable[[], T], trusted: str | None
 ) -> T:
-    version, day = _stamp()
+    version, day = _version(), today().isoformat()
     local_key = (name, _build_id(), version, day, trusted or "", *parts)
     with _lock:
         found = _local.get(local_key, _MISSING)
