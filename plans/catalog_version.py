@@ -116,10 +116,12 @@ def _raise_counter() -> None:
     if not raised:
         current()
     # The watch would learn it a moment later, from the notification: this process's
-    # next request must not show the version before its own change.
-    found = _read()
-    if found:
-        version_watch.saw(int(found[0]))
+    # next request must not show the version before its own change. Without a watch
+    # (SQLite, the setting off) the next request reads the row anyway.
+    if version_watch.watching():
+        found = _read()
+        if found:
+            version_watch.saw(int(found[0]))
 
 
 class _PendingBump:

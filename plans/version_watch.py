@@ -146,6 +146,12 @@ def _start(table: str, row: int) -> Watcher:
         return _watcher
 
 
+def watching() -> bool:
+    """Whether this process has a watch whose value requests may use."""
+    watcher = _watcher
+    return watcher is not None and watcher.pid == os.getpid() and enabled()
+
+
 def saw(version: int) -> None:
     watcher = _watcher
     if watcher is not None and watcher.pid == os.getpid():
