@@ -21,6 +21,7 @@ from finder import facts
 from finder.questions import BY_NAME
 from finder.wizard import STEPS
 from plans.content import load_content
+from tests.test_catalog_fragments import Renders
 
 # Outside a transaction: finder/facts.py keeps nothing inside one.
 pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
@@ -167,17 +168,13 @@ def test_a_kept_part_links_and_prints_glossary_terms_as_a_render_would(
         '{% endanswer_fragment %}<p>{% glossary "' + slug + '" %}again{% endglossary %}</p>'
         "{% glossary_definitions %}"
     )
-    calls = iter(range(100))
-
-    class Counter:
-        def next(self) -> int:
-            return next(calls)
+    counter = Renders()
 
     def render(which: str) -> str:
         request = rf.get("/en/")  # type: ignore[attr-defined]
         with translation.override("en"):
             return template.render(
-                Context({"request": request, "which": which, "counter": Counter()})
+                Context({"request": request, "which": which, "counter": counter})
             )
 
     first = render("a")
@@ -228,11 +225,7 @@ def test_a_slot_is_put_in_on_every_use_escaped_as_a_variable_would_be(
         '<a href="/x?{{ text }}">{{ which }} {{ counter.next }}</a>{{ html }}'
         "{% endanswer_fragment %}"
     )
-    calls = iter(range(100))
-
-    class Counter:
-        def next(self) -> int:
-            return next(calls)
+    counter = Renders()
 
     def render(text: str, html: str) -> str:
         request = rf.get("/en/")  # type: ignore[attr-defined]
@@ -242,7 +235,7 @@ def test_a_slot_is_put_in_on_every_use_escaped_as_a_variable_would_be(
                     {
                         "request": request,
                         "which": "w",
-                        "counter": Counter(),
+                        "counter": counter,
                         "text": text,
                         "html": mark_safe(html),
                     }

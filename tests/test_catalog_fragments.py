@@ -6,6 +6,7 @@ next request."""
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 from django.template import Context, Template
@@ -62,6 +63,16 @@ def test_a_catalog_change_shows_on_the_next_request(catalog: None, client: Clien
     assert banner not in client.get("/en/").content.decode()
 
 
+class Renders:
+    """``{{ counter.next }}`` in a template: 0, 1, 2… each time that part is rendered."""
+
+    def __init__(self) -> None:
+        self._calls = itertools.count()
+
+    def next(self) -> int:
+        return next(self._calls)
+
+
 def test_a_fragment_renders_once_per_language_and_vary_on_value(
     catalog: None, rf: pytest.FixtureRequest
 ) -> None:
@@ -71,16 +82,12 @@ def test_a_fragment_renders_once_per_language_and_vary_on_value(
         '{% load i18n finder_tags %}{% catalog_fragment "t" which %}'
         "{% translate 'Glossary' %} {{ which }} {{ counter.next }}{% endcatalog_fragment %}"
     )
-    calls = iter(range(100))
-
-    class Counter:
-        def next(self) -> int:
-            return next(calls)
+    counter = Renders()
 
     request = rf.get("/en/")  # type: ignore[attr-defined]
 
     def render(which: str) -> str:
-        return template.render(Context({"request": request, "which": which, "counter": Counter()}))
+        return template.render(Context({"request": request, "which": which, "counter": counter}))
 
     with translation.override("en"):
         assert render("a") == "Glossary a 0"
@@ -90,5 +97,5 @@ def test_a_fragment_renders_once_per_language_and_vary_on_value(
         assert render("a") == "Glosario a 2"
     # Not a page (no request in the context): rendered every time, nothing kept.
     with translation.override("en"):
-        plain = template.render(Context({"which": "a", "counter": Counter()}))
+        plain = template.render(Context({"which": "a", "counter": counter}))
     assert plain == "Glossary a 3"
